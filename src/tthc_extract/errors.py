@@ -1,0 +1,16 @@
+"""Errors raised for inputs that cannot be read; their message is one line naming the file."""
+
+from __future__ import annotations
+
+
+class ExtractError(Exception):
+    """An input document could not be read (corrupt, encrypted, empty, foreign or missing tool)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class MissingToolError(ExtractError):
+    """A system tool (Tesseract, LibreOffice) needed for this input is not installed."""

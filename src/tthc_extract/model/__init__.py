@@ -1,0 +1,1 @@
+"""Data models: the intermediate document model and the output Plan."""

@@ -1,0 +1,164 @@
+"""The output contract: a :class:`Plan` per document, with its metadata and task rows.
+
+Field names here are a contract with users (JSON files, Parquet columns, JSON Schema in
+``schemas/``): change them only on purpose and regenerate the schemas (``make schemas``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+SCHEMA_VERSION = "1.0"
+
+DeadlineKind = Literal[
+    "date", "month", "quarter", "half_year", "year", "recurring", "multiple", "event", "unknown"
+]
+Role = Literal["lead", "support"]
+
+
+class Agency(BaseModel):
+    """One agency named in a row: as written (minus role words) and with abbreviations expanded."""
+
+    name: str
+    canonical: str
+    role: Role = "lead"
+
+
+class Deadline(BaseModel):
+    """A parsed deadline; dates resolved against the plan year where the text gives none."""
+
+    kind: DeadlineKind = "unknown"
+    start: dt.date | None = None
+    end: dt.date | None = None
+    dates: list[dt.date] = Field(default_factory=list)
+
+
+class RowProvenance(BaseModel):
+    """Where a row came from, so a doubtful value can be checked against the source."""
+
+    file: str
+    pages: list[int] = Field(default_factory=list)
+    table: int | None = None
+    source_rows: list[int] = Field(default_factory=list)
+    lines: list[int] = Field(default_factory=list)
+
+
+class TaskRow(BaseModel):
+    """One deliverable line of a task table (see GOLD_SPEC: rows, sub-rows, continuations)."""
+
+    row_id: str
+    section: str | None = None
+    section_title: str | None = None
+    stt: str | None = None
+    task: str = ""
+    result: str | None = None
+    agencies_raw: str | None = None
+    lead_agencies: list[Agency] = Field(default_factory=list)
+    support_agencies: list[Agency] = Field(default_factory=list)
+    deadline_raw: str | None = None
+    deadline: Deadline = Field(default_factory=Deadline)
+    spans_pages: bool = False
+    is_subrow: bool = False
+    confidence: float | None = None
+    provenance: RowProvenance
+    warnings: list[str] = Field(default_factory=list)
+
+
+class LegalBasis(BaseModel):
+    """A document cited in the preamble ("Căn cứ ...")."""
+
+    number: str
+    type: str | None = None
+    date: dt.date | None = None
+
+
+class DocumentMeta(BaseModel):
+    """Metadata of the outer decision (or plan) document."""
+
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    province: str | None = None
+    place: str | None = None
+    issue_date: dt.date | None = None
+    signer: str | None = None
+    title: str | None = None
+    plan_year: int | None = None
+    legal_bases: list[LegalBasis] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    """A section row of the task table ("I", "II.1", ...) with its title."""
+
+    number: str
+    title: str = ""
+
+
+class ProseTask(BaseModel):
+    """A task written as a numbered paragraph instead of a table row."""
+
+    section: str | None = None
+    number: str
+    task: str = ""
+    text: str = ""
+    lead_agencies: list[Agency] = Field(default_factory=list)
+    support_agencies: list[Agency] = Field(default_factory=list)
+    deadline_raw: str | None = None
+    deadline: Deadline = Field(default_factory=Deadline)
+    provenance: RowProvenance
+    warnings: list[str] = Field(default_factory=list)
+
+
+class GenericTable(BaseModel):
+    """A non-task table (e.g. a statistics appendix) kept as header + data rows."""
+
+    title: str | None = None
+    header: list[str] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+    numeric_columns: list[int] = Field(default_factory=list)
+    provenance: RowProvenance
+
+
+class Plan(BaseModel):
+    """Everything extracted from one document."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: str
+    file: str
+    format: str
+    status: Literal["success", "partial", "failure"] = "success"
+    document: DocumentMeta = Field(default_factory=DocumentMeta)
+    sections: list[Section] = Field(default_factory=list)
+    rows: list[TaskRow] = Field(default_factory=list)
+    prose_tasks: list[ProseTask] = Field(default_factory=list)
+    tables: list[GenericTable] = Field(default_factory=list)
+    pages: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+    def rows_frame(self) -> pd.DataFrame:
+        """Return the task rows as a flat pandas DataFrame (the rows.parquet columns)."""
+        from tthc_extract.export.frames import rows_frame
+
+        return rows_frame([self])
+
+    def documents_frame(self) -> pd.DataFrame:
+        """Return a one-row DataFrame of the document metadata (the documents.parquet columns)."""
+        from tthc_extract.export.frames import documents_frame
+
+        return documents_frame([self])
+
+    def agencies_frame(self) -> pd.DataFrame:
+        """Return one row per task row x agency x role (the agencies.parquet columns)."""
+        from tthc_extract.export.frames import agencies_frame
+
+        return agencies_frame([self])
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready dict written to ``<file>.json``."""
+        return self.model_dump(mode="json")
