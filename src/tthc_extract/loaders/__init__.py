@@ -1,0 +1,96 @@
+"""Loaders: one per input format, all returning the intermediate :class:`Document`.
+
+The registry maps a detected kind to its loader; the kind comes from the file's first bytes
+(magic numbers) and, for text-like files, from its extension. Adding a format means adding a
+loader module and one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tthc_extract.errors import ExtractError
+from tthc_extract.model.document import Document
+
+Loader = Callable[[Path], Document]
+
+TEXT_EXTS = {".txt", ".text", ".md", ".html", ".htm", ".tsv", ".csv"}
+OFFICE_EXTS = {".doc", ".odt", ".rtf", ".docm", ".wpd"}
+IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+SUPPORTED_EXTS = TEXT_EXTS | OFFICE_EXTS | IMAGE_EXTS | {".docx", ".pdf"}
+
+
+def _load_text(path: Path) -> Document:
+    from tthc_extract.loaders.text import load_text
+
+    return load_text(path)
+
+
+def _load_docx(path: Path) -> Document:
+    from tthc_extract.loaders.docx import load_docx
+
+    return load_docx(path)
+
+
+def _load_office(path: Path) -> Document:
+    from tthc_extract.loaders.office import load_office
+
+    return load_office(path)
+
+
+def _load_pdf(path: Path) -> Document:
+    from tthc_extract.loaders.pdf import load_pdf
+
+    return load_pdf(path)
+
+
+def _load_image(path: Path) -> Document:
+    from tthc_extract.loaders.ocr import load_image
+
+    return load_image(path)
+
+
+LOADERS: dict[str, Loader] = {
+    "text": _load_text,
+    "docx": _load_docx,
+    "office": _load_office,
+    "pdf": _load_pdf,
+    "image": _load_image,
+}
+
+
+def detect_kind(path: Path) -> str:
+    """Return the loader kind for ``path`` from its first bytes, falling back on its extension."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise ExtractError(str(path), "file not found") from None
+    except IsADirectoryError:
+        raise ExtractError(str(path), "is a directory") from None
+    except OSError as exc:
+        raise ExtractError(str(path), f"cannot read file ({exc.strerror or exc})") from None
+    ext = path.suffix.lower()
+    if not head:
+        raise ExtractError(str(path), "empty file")
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "office" if ext in {".odt"} else "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "office" if ext in OFFICE_EXTS else "docx"  # the docx loader reports encryption
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")) or ext in IMAGE_EXTS:
+        return "image"
+    if head.startswith(b"{\\rtf") or ext in OFFICE_EXTS:
+        return "office"
+    if ext == ".pdf":
+        raise ExtractError(str(path), "not a PDF file (no %PDF header)")
+    if ext == ".docx":
+        raise ExtractError(str(path), "not a Word .docx file (not a zip package)")
+    return "text"
+
+
+def load(path: Path) -> Document:
+    """Return the Document of ``path`` using the loader its content calls for."""
+    return LOADERS[detect_kind(path)](path)

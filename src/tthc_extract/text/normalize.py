@@ -22,6 +22,8 @@ _TONE_PAIRS = {
 }
 # We keep the *modern* placement ("hòa", "ủy") which is what the gold files and most plans use.
 _TO_MODERN = {v: k for k, v in _TONE_PAIRS.items()}
+# After "q" the "u" belongs to the consonant, so the tone goes on the following vowel: "qúy" -> "quý".
+_TO_MODERN.update({"qúy": "quý", "qùy": "quỳ", "qủy": "quỷ", "qũy": "quỹ", "qụy": "quỵ"})
 _TONE_RE = re.compile("|".join(map(re.escape, _TO_MODERN)), re.IGNORECASE)
 
 # Look-alike characters seen in exports and OCR: Icelandic eth for Đ, etc.
@@ -60,6 +62,9 @@ def unify_tone_marks(text: str) -> str:
         end = m.end()
         nxt = m.string[end] if end < len(m.string) else ""
         if nxt and nxt.isalpha():
+            return m.group(0)
+        prev = m.string[m.start() - 1] if m.start() else ""
+        if prev in "qQ" and m.group(0)[0] in "uU":  # "quỹ", "quý": the tone is already right
             return m.group(0)
         return _keep_case(m.group(0), _TO_MODERN[m.group(0).lower()])
 

@@ -1,0 +1,151 @@
+"""The extraction pipeline: load -> segment -> parse fields -> Plan.
+
+Everything here works on the intermediate document model, never on a file format.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tthc_extract.errors import ExtractError
+from tthc_extract.fields.agency import parse_agencies
+from tthc_extract.fields.deadline import parse_deadline
+from tthc_extract.fields.metadata import extract_metadata
+from tthc_extract.loaders import load
+from tthc_extract.model.document import Document
+from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow
+from tthc_extract.segment.rows import Row, assemble
+from tthc_extract.segment.tables import TaskTable, find_task_tables
+from tthc_extract.text.normalize import one_line
+
+# Rows whose cells were read by OCR with a confidence below this get a warning.
+LOW_CONFIDENCE = 0.6
+
+
+def _opt(text: str) -> str | None:
+    """Return one-line text, or None when empty."""
+    t = one_line(text)
+    return t or None
+
+
+def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None) -> TaskRow:
+    """Return the output TaskRow for an assembled row: fields parsed, provenance attached."""
+    warnings = list(row.warnings)
+    if tt.cmap.split_agencies:
+        lead_raw, support_raw = one_line(row.get("lead")), one_line(row.get("support"))
+        lead, _ = parse_agencies(lead_raw, "lead")
+        _, support = parse_agencies(support_raw, "support")
+        agencies_raw = f"{lead_raw} || {support_raw}".strip() if (lead_raw or support_raw) else None
+    else:
+        agencies_raw = _opt(row.get("agency"))
+        lead, support = parse_agencies(agencies_raw, "agency")
+    deadline_raw = _opt(row.get("deadline"))
+    deadline = parse_deadline(deadline_raw, plan_year)
+    if deadline_raw and deadline.kind == "unknown":
+        warnings.append("deadline not understood")
+    if not lead and not support:
+        warnings.append("no agency")
+    if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
+        warnings.append(f"low OCR confidence ({row.confidence:.2f}): check against the source")
+    return TaskRow(
+        row_id=f"{Path(file).name}#{n}",
+        section=row.section,
+        section_title=row.section_title,
+        stt=row.stt,
+        task=one_line(row.get("task")),
+        result=_opt(row.get("result")),
+        agencies_raw=agencies_raw,
+        lead_agencies=lead,
+        support_agencies=support,
+        deadline_raw=deadline_raw,
+        deadline=deadline,
+        spans_pages=row.spans_pages,
+        is_subrow=row.is_subrow,
+        confidence=row.confidence,
+        provenance=RowProvenance(
+            file=file, pages=sorted(row.pages), table=row.table, source_rows=row.source_rows, lines=row.lines
+        ),
+        warnings=warnings,
+    )
+
+
+def plan_from_document(doc: Document, file: str | None = None) -> Plan:
+    """Return the Plan read from an intermediate document (any loader's output)."""
+    file = file or doc.source
+    tasks, _others = find_task_tables(doc)
+    first_task = tasks[0].pieces[0] if tasks else None
+    meta = extract_metadata(doc, first_task_table=first_task)
+    plan = Plan(
+        source=Path(doc.source).name,
+        file=file,
+        format=doc.format,
+        document=meta,
+        pages=len(doc.pages),
+        warnings=list(doc.warnings),
+    )
+    n = 0
+    for tt in tasks:
+        rows, sections = assemble(tt.rows, tt.cmap.split_agencies)
+        plan.sections.extend(Section(number=s.number, title=s.title) for s in sections)
+        for r in rows:
+            n += 1
+            plan.rows.append(_task_row(r, tt, n, file, meta.plan_year))
+        if tt.unmapped_titles:
+            plan.warnings.append(f"table {tt.pieces[0]}: unmapped columns: {', '.join(tt.unmapped_titles)}")
+    if not tasks:
+        plan.warnings.append("no task table found (no header with task/agency/deadline columns)")
+    if any(p.needs_ocr and not p.ocr_done for p in doc.pages):
+        plan.status = "partial"
+    return plan
+
+
+def extract(path: str | os.PathLike[str]) -> Plan:
+    """Return the Plan extracted from one document file (raises ExtractError if unreadable)."""
+    p = Path(path)
+    try:
+        doc = load(p)
+    except ExtractError:
+        raise
+    except MemoryError:
+        raise ExtractError(str(p), "out of memory while reading") from None
+    except Exception as exc:  # a loader bug or an unexpected file: one line, never a traceback
+        raise ExtractError(str(p), f"cannot read ({type(exc).__name__}: {exc})".split("\n")[0]) from exc
+    return plan_from_document(doc, str(p))
+
+
+@dataclass
+class Result:
+    """The outcome for one file of a batch: a Plan, or an error line."""
+
+    path: str
+    plan: Plan | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was extracted."""
+        return self.plan is not None
+
+
+def extract_one(path: str | os.PathLike[str]) -> Result:
+    """Return the Result for one file; errors are caught and reported, never raised."""
+    t0 = time.perf_counter()
+    try:
+        plan = extract(path)
+        return Result(path=str(path), plan=plan, seconds=time.perf_counter() - t0)
+    except ExtractError as exc:
+        return Result(path=str(path), error=str(exc), seconds=time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - a batch must go on whatever one file does
+        msg = f"{path}: internal error ({type(exc).__name__}: {exc})".split("\n")[0]
+        return Result(path=str(path), error=msg, seconds=time.perf_counter() - t0)
+
+
+def extract_many(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
+    """Yield a Result per file, in order; one bad file never stops the others."""
+    for p in paths:
+        yield extract_one(p)

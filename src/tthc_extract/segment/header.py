@@ -1,0 +1,151 @@
+"""Find a task table's header row and map its columns to fields by meaning.
+
+Given a row of header titles, return which field each column holds (stt, task, result, agency,
+lead, support, deadline, note), using the synonyms in grammars/headers.toml. Works for any column
+order and for two-level headers ("Cơ quan thực hiện" over "Chủ trì" | "Phối hợp").
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex as re
+from rapidfuzz import fuzz
+
+from tthc_extract import grammars
+from tthc_extract.model.document import TableRow
+
+FIELDS = ("stt", "task", "result", "agency", "lead", "support", "deadline", "note")
+
+
+def strip_accents(text: str) -> str:
+    """Return ``text`` without Vietnamese diacritics (đ -> d), for OCR-tolerant matching."""
+    nfd = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in nfd if not unicodedata.combining(ch))
+
+
+_NOISE = re.compile(r"\(\s*\d+\s*\)|[^\p{L}\p{N}\s]")
+
+
+def norm_title(text: str) -> str:
+    """Return a header title normalised for matching: lower case, no punctuation or "(1)"."""
+    return " ".join(_NOISE.sub(" ", text.lower()).split())
+
+
+@functools.cache
+def _synonyms() -> list[tuple[str, str, str]]:
+    """Return (synonym, synonym without accents, field), longest synonyms first."""
+    g = grammars.load("headers")["fields"]
+    out = [(s, strip_accents(s), f) for f in FIELDS for s in g[f]["synonyms"]]
+    return sorted(out, key=lambda t: -len(t[0]))
+
+
+def field_of_title(title: str) -> str | None:
+    """Return the field a column title means, or None when it is not a known header word."""
+    t = norm_title(title)
+    if not t or len(t) > 60:
+        return None
+    ta = strip_accents(t)
+    syns = _synonyms()
+    for s, sa, f in syns:
+        if t == s or ta == sa:
+            return f
+    for s, sa, f in syns:
+        if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", t) or re.search(rf"(?<!\w){re.escape(sa)}(?!\w)", ta):
+            return f
+    best = max(syns, key=lambda x: fuzz.ratio(ta, x[1]))
+    if len(ta) >= 4 and fuzz.ratio(ta, best[1]) >= 85:
+        return best[2]
+    return None
+
+
+@dataclass
+class ColumnMap:
+    """Which grid column holds which field; ``unmapped`` lists columns with unknown titles."""
+
+    columns: dict[str, int] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)
+    unmapped: list[int] = field(default_factory=list)
+    header_rows: int = 1
+
+    def get(self, name: str) -> int | None:
+        """Return the column of field ``name`` or None."""
+        return self.columns.get(name)
+
+    @property
+    def split_agencies(self) -> bool:
+        """True when lead and support agencies are printed in separate columns."""
+        return "lead" in self.columns or "support" in self.columns
+
+
+def map_header(row: TableRow, n_cols: int, next_row: TableRow | None = None) -> ColumnMap | None:
+    """Return the column map if ``row`` is a task-table header row, else None.
+
+    A header needs at least ``min_fields`` distinct known fields including the task and one of
+    deadline/agency/lead/result. With a second header row below (two-level header), its titles
+    refine the columns they sit under ("Cơ quan thực hiện" -> "Chủ trì" | "Phối hợp").
+    """
+    cfg = grammars.load("headers")["table"]
+    texts = row.texts(n_cols)
+    cols: dict[str, int] = {}
+    unmapped: list[int] = []
+    for i, t in enumerate(texts):
+        if not t.strip():
+            continue
+        f = field_of_title(t)
+        if f is None or f in cols:
+            unmapped.append(i)
+            continue
+        cols[f] = i
+    if len(cols) < cfg["min_fields"] or "task" not in cols:
+        return None
+    if not ({"deadline", "agency", "lead", "result"} & cols.keys()):
+        return None
+    header_rows = 1
+    if next_row is not None:
+        sub = next_row.texts(n_cols)
+        filled = {i: t for i, t in enumerate(sub) if t.strip()}
+        known = {i: field_of_title(t) for i, t in filled.items()}
+        if filled and all(known.values()) and not any(_is_data_like(t) for t in filled.values()):
+            header_rows = 2
+            for i, f in known.items():
+                if f and (f in ("lead", "support") or f not in cols):
+                    cols[f] = i
+            if cols.get("agency") is not None and cols["agency"] in (cols.get("lead"), cols.get("support")):
+                del cols["agency"]
+    for i in list(unmapped):
+        if i in cols.values():
+            unmapped.remove(i)
+    return ColumnMap(columns=cols, titles=texts, unmapped=unmapped, header_rows=header_rows)
+
+
+def _is_data_like(text: str) -> bool:
+    """Return True for a cell that reads like data rather than a title (long, or a sentence)."""
+    return len(text) > 40 or text.rstrip().endswith(".")
+
+
+def same_header(row: TableRow, cmap: ColumnMap, n_cols: int) -> bool:
+    """Return True when ``row`` repeats the header titles of ``cmap`` (a page's repeated header)."""
+    texts = row.texts(n_cols)
+    hits = 0
+    total = 0
+    for f, i in cmap.columns.items():
+        if i < len(texts) and i < len(cmap.titles) and cmap.titles[i].strip():
+            total += 1
+            if norm_title(texts[i]) == norm_title(cmap.titles[i]) or field_of_title(texts[i]) == f:
+                hits += 1
+    return total > 0 and hits >= max(2, total - 1)
+
+
+def is_column_number_row(row: TableRow, n_cols: int) -> bool:
+    """Return True for a row of column numbers ("1 2 3 4 5", "(1) (2) ...") under a header."""
+    pat = grammars.load("headers")["table"]["column_number_cell"]
+    texts = [t for t in row.texts(n_cols) if t.strip()]
+    if len(texts) < max(2, n_cols - 1):
+        return False
+    if not all(re.match(pat, t.strip()) for t in texts):
+        return False
+    nums = [int(re.sub(r"\D", "", t)) for t in texts if re.sub(r"\D", "", t)]
+    return len(nums) >= 2 and nums == sorted(nums) and len(set(nums)) == len(nums)

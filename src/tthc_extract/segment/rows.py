@@ -1,0 +1,453 @@
+"""Assemble grid rows into logical task rows: sections, continuations, sub-rows.
+
+Given the data rows of a task table (see :mod:`tthc_extract.segment.tables`), return the rows a
+careful reader would record (GOLD_SPEC): section rows become sections; a row cut by a page break
+is joined back; a row without an STT that adds its own result/agency/deadline is a sub-row that
+repeats its parent's STT and task; "<task> (tiếp theo)" rows belong to that earlier task; empty
+cells that were merged with the row above get the value from above.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import regex as re
+from rapidfuzz import fuzz
+
+from tthc_extract import grammars
+from tthc_extract.segment.tables import GridRow
+
+DATA_FIELDS = ("result", "agency", "lead", "support", "deadline")
+TEXT_FIELDS = ("stt", "task", *DATA_FIELDS)
+_BULLET = re.compile(r"^\s*(?:[-+•*–]\s|[a-zđ]\)\s|\(\d+\)\s|\d+\)\s)")
+_ROMAN = re.compile(r"^(?=[IVXL])(L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+@dataclass
+class Row:
+    """A logical row under construction: texts per field plus provenance and notes."""
+
+    section: str | None = None
+    section_title: str | None = None
+    stt: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    pages: list[int] = field(default_factory=list)
+    table: int | None = None
+    source_rows: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    is_subrow: bool = False
+    spans_pages: bool = False
+    confidence: float | None = None
+
+    def get(self, f: str) -> str:
+        """Return the text of field ``f`` ("" when empty)."""
+        return self.texts.get(f, "")
+
+    def add_source(self, gr: GridRow) -> None:
+        """Record that grid row ``gr`` contributed to this row."""
+        if gr.page not in self.pages:
+            self.pages.append(gr.page)
+        self.source_rows.append(gr.index)
+        if gr.line is not None:
+            self.lines.append(gr.line)
+        if self.table is None:
+            self.table = gr.table
+        if gr.confidence is not None:
+            self.confidence = gr.confidence if self.confidence is None else min(self.confidence, gr.confidence)
+
+
+@dataclass
+class Section:
+    """A section row: number ("I", "II.1") and title."""
+
+    number: str
+    title: str
+
+
+@functools.cache
+def _structure() -> dict[str, object]:
+    """Return the compiled structure grammar."""
+    g = grammars.load("structure")
+    return {
+        "roman": re.compile(g["section"]["roman"]),
+        "letter": re.compile(g["section"]["letter"]),
+        "prefixes": tuple(g["section"]["prefixes"]),
+        "marker": re.compile(g["continued"]["marker"], re.IGNORECASE),
+        "stt": re.compile(g["stt"]["valid"], re.IGNORECASE),
+        "dangling": frozenset(g["continuation"]["dangling"]),
+        "terminal": g["continuation"]["terminal"],
+    }
+
+
+def valid_stt(text: str) -> bool:
+    """Return True for a printed row number ("1", "2.", "1.2", "a)")."""
+    return bool(_structure()["stt"].match(text.strip()))  # type: ignore[union-attr]
+
+
+def clean_stt(text: str) -> str:
+    """Return the STT as stored: trailing "." / ")" dropped ("1." -> "1")."""
+    return text.strip().rstrip(".):").strip()
+
+
+def continued_marker(text: str) -> str | None:
+    """Return the text without a trailing "(tiếp theo)" marker, or None when there is none."""
+    first = text.strip().split("\n")[-1] if text.strip() else ""
+    m = _structure()["marker"].search(text.strip())  # type: ignore[union-attr]
+    if not m or not first:
+        return None
+    return text.strip()[: m.start()].strip().rstrip(".:;,")
+
+
+def split_section(text: str) -> tuple[str, str] | None:
+    """Return (roman number, title) when ``text`` opens with a section number, else None."""
+    s = text.strip()
+    low = s.lower()
+    for p in _structure()["prefixes"]:  # type: ignore[union-attr]
+        if low.startswith(p + " "):
+            s = s[len(p) + 1 :].strip()
+            break
+    m = _structure()["roman"].match(s)  # type: ignore[union-attr]
+    if m and _ROMAN.match(m.group("num")):
+        return m.group("num"), m.group("title").strip()
+    m = _structure()["letter"].match(s)  # type: ignore[union-attr]
+    if m and m.group("title")[:1].isupper():
+        return m.group("num"), m.group("title").strip()
+    return None
+
+
+def ends_unfinished(prev: str) -> bool:
+    """Return True when a cell's text stops mid-sentence (no terminal mark, or a dangling word)."""
+    p = prev.rstrip()
+    if not p:
+        return False
+    words = p.split()
+    last = words[-1].lower().strip(",")
+    two = " ".join(words[-2:]).lower() if len(words) >= 2 else last
+    dangling = _structure()["dangling"]
+    if last in dangling or two in dangling:  # type: ignore[operator]
+        return True
+    return p[-1] not in _structure()["terminal"]  # type: ignore[operator]
+
+
+def continues(prev: str, cur: str) -> bool:
+    """Return True when ``cur`` (top of a new page) continues the sentence ``prev`` ended with."""
+    c = cur.lstrip()
+    if not c or not prev.strip():
+        return False
+    ch = c[0]
+    if ch.islower():
+        return True
+    if _BULLET.match(c):
+        return False
+    p = prev.rstrip()
+    words = p.split()
+    last = words[-1].lower().strip(",") if words else ""
+    if last in _structure()["dangling"]:  # type: ignore[operator]
+        return True
+    if ch.isdigit() and ends_unfinished(p):
+        return True
+    return False
+
+
+def _join(a: str, b: str) -> str:
+    """Join two halves of a text split by a page break with one space (or a line break)."""
+    if not a:
+        return b
+    if not b:
+        return a
+    return a.rstrip() + "\n" + b.lstrip() if _BULLET.match(b) else a.rstrip() + " " + b.lstrip()
+
+
+def _has_bullets(text: str) -> bool:
+    """Return True when the text is (partly) a bulleted list."""
+    return any(_BULLET.match(ln) for ln in text.split("\n"))
+
+
+class Assembler:
+    """Walk the grid rows of one task table and build logical rows and sections."""
+
+    def __init__(self, split_agencies: bool) -> None:
+        self.rows: list[Row] = []
+        self.sections: list[Section] = []
+        self.section: str | None = None
+        self.section_title: str | None = None
+        self.group: str | None = None
+        self.agency_fields = ("lead", "support") if split_agencies else ("agency",)
+        self.data_fields = ("result", *self.agency_fields, "deadline")
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _new_row(self, gr: GridRow, stt: str | None, texts: dict[str, str]) -> Row:
+        sec = self.section if self.group is None else f"{self.section}.{self.group}" if self.section else self.group
+        row = Row(section=sec, section_title=self.section_title, stt=stt, texts=dict(texts))
+        row.add_source(gr)
+        self.rows.append(row)
+        return row
+
+    def _append(self, row: Row, gr: GridRow, texts: dict[str, str]) -> None:
+        """Append continuation texts to ``row`` field by field (page-break join)."""
+        for f, t in texts.items():
+            if t.strip():
+                row.texts[f] = _join(row.get(f), t)
+        if gr.page not in row.pages:
+            row.spans_pages = True
+        row.add_source(gr)
+
+    def _fill_from(self, row: Row, parent: Row, fields: tuple[str, ...], why: str) -> None:
+        """Copy empty ``fields`` of ``row`` from ``parent`` (cells merged with the row above)."""
+        copied = [f for f in fields if not row.get(f).strip() and parent.get(f).strip()]
+        for f in copied:
+            row.texts[f] = parent.get(f)
+        if copied:
+            row.warnings.append(f"{'/'.join(copied)} empty: {why}; copied from the row above")
+
+    # -- the walk --------------------------------------------------------------------------
+    def feed(self, rows: list[GridRow]) -> None:
+        """Process all grid rows of the table in order."""
+        for i, gr in enumerate(rows):
+            nxt = rows[i + 1] if i + 1 < len(rows) else None
+            self._feed_one(gr, nxt, rows[i + 1 :])
+
+    def _feed_one(self, gr: GridRow, nxt: GridRow | None, rest: list[GridRow]) -> None:
+        texts = {f: gr.cells.get(f, "") for f in TEXT_FIELDS if f in gr.cells}
+        stt_text = texts.get("stt", "").strip()
+        # A spanning cell, or all content in the first column: section or group line.
+        if self._try_section(gr, texts, stt_text):
+            return
+        if stt_text and not valid_stt(stt_text):
+            texts, stt_text = self._repair_stt(gr, texts, stt_text)
+        if stt_text and _ROMAN.match(stt_text.rstrip(".")) is None and self._try_group(gr, texts, stt_text, rest):
+            return
+        if stt_text:
+            self._numbered(gr, texts, clean_stt(stt_text))
+        else:
+            self._unnumbered(gr, texts)
+
+    def _try_section(self, gr: GridRow, texts: dict[str, str], stt_text: str) -> bool:
+        """Handle a section row (Roman numeral) — possibly carrying task cells; True if handled."""
+        extra = {f: texts[f] for f in self.data_fields if texts.get(f, "").strip() and f not in gr.merged}
+        if _ROMAN.match(stt_text.rstrip(".")) and (texts.get("task", "").strip() or gr.spanning):
+            num, title = stt_text.rstrip("."), texts.get("task", "")
+        else:
+            first = stt_text or texts.get("task", "")
+            if not (gr.spanning or (stt_text and not texts.get("task", "").strip())):
+                return False
+            sec = split_section(first)
+            if sec is None:
+                return False
+            num, title = sec
+            if not extra and not gr.spanning and any(texts.get(f, "").strip() for f in self.data_fields):
+                return False
+        lines = [ln for ln in title.split("\n") if ln.strip()]
+        title1 = lines[0] if lines else ""
+        rest = " ".join(lines[1:])
+        base = continued_marker(title1)
+        if base is not None and self.section == num:
+            pass  # "III. ... (tiếp theo)": the same section goes on
+        else:
+            self.section, self.section_title, self.group = num, (base if base is not None else title1), None
+            self.sections.append(Section(number=num, title=self.section_title))
+        if extra:
+            prev = self.rows[-1] if self.rows else None
+            if prev is not None and not any(prev.get(f).strip() for f in self.data_fields):
+                # The previous task's cells were exported on the section line.
+                self._append(prev, gr, extra)
+                # A second paragraph in the title cell repeats the next task's opening: dropped.
+                prev.warnings.append("result/agency/deadline read from the following section line")
+            else:
+                row = self._new_row(gr, None, {"task": rest or title1, **extra})
+                row.warnings.append("section line also carries result/agency/deadline: kept as a row")
+        return True
+
+    def _try_group(self, gr: GridRow, texts: dict[str, str], stt_text: str, rest: list[GridRow]) -> bool:
+        """Handle an Arabic group line ("1 | Cấp tỉnh" with no other cells) inside a section."""
+        if self.section is None or any(texts.get(f, "").strip() for f in self.data_fields):
+            return False
+        if not re.match(r"^\d{1,2}\.?$", stt_text):
+            return False
+        num = clean_stt(stt_text)
+        for later in rest[:3]:
+            s = clean_stt(later.cells.get("stt", ""))
+            if s:
+                if s == "1" or s.startswith(num + "."):
+                    self.group = num
+                    self.sections.append(Section(number=f"{self.section}.{num}", title=texts.get("task", "")))
+                    return True
+                return False
+        return False
+
+    def _repair_stt(self, gr: GridRow, texts: dict[str, str], stt_text: str) -> tuple[dict[str, str], str]:
+        """An STT cell that is not a number: a shifted row (cells moved left) or a task tail."""
+        if len(stt_text) > 12 and not texts.get("task", "").strip():
+            # Leading merged cells (STT, task) missing from the export: realign by content.
+            values = [texts.get(f, "") for f in ("stt", "task", *self.data_fields)]
+            values = [v for v in values if v.strip()]
+            new = {f: "" for f in texts}
+            for f in reversed(self.data_fields):
+                if not values:
+                    break
+                if f == "deadline" and _looks_like_deadline(values[-1]):
+                    new[f] = values.pop()
+                elif f in self.agency_fields and _looks_like_agency(values[-1]) and len(values) > 1:
+                    new[f] = values.pop()
+            if values:
+                new["result"] = " ".join(values)
+            gr.merged.discard("task")
+            return new, ""
+        new = dict(texts)
+        new["task"] = _join(stt_text, texts.get("task", ""))
+        new["stt"] = ""
+        return new, ""
+
+    def _numbered(self, gr: GridRow, texts: dict[str, str], stt: str) -> None:
+        prev = self.rows[-1] if self.rows else None
+        body = {f: t for f, t in texts.items() if f != "stt"}
+        if not any(t.strip() for t in body.values()):
+            # A row holding only a number: the number of the row above that lacked one.
+            if prev is not None and prev.stt is None:
+                prev.stt = stt
+            return
+        if gr.page_top and prev is not None:
+            body = self._peel_continuations(prev, gr, body)
+        if "task" in gr.merged and prev is not None and prev.stt == stt:
+            row = self._new_row(gr, stt, body)
+            row.is_subrow = True
+            row.texts["task"] = prev.get("task")
+            return
+        self._new_row(gr, stt, body)
+
+    def _peel_continuations(self, prev: Row, gr: GridRow, body: dict[str, str]) -> dict[str, str]:
+        """Move leading lines of a page-top numbered row that finish ``prev``'s cells onto it."""
+        moved: dict[str, str] = {}
+        out = dict(body)
+        for f, t in body.items():
+            lines = [ln for ln in t.split("\n") if ln.strip()]
+            if not lines or not continues(prev.get(f), lines[0]):
+                continue
+            k = 1
+            if f != "task":
+                while k < len(lines) and (
+                    lines[k][:1].islower() or (_BULLET.match(lines[k]) and _has_bullets(prev.get(f)))
+                ):
+                    k += 1
+            elif len(lines) == 1:
+                continue  # the task cell must keep its own text
+            moved[f] = "\n".join(lines[:k])
+            out[f] = "\n".join(lines[k:])
+        if moved:
+            self._append(prev, gr, moved)
+            prev.warnings.append("continued on the next page inside the following numbered row")
+        return out
+
+    def _unnumbered(self, gr: GridRow, texts: dict[str, str]) -> None:
+        prev = self.rows[-1] if self.rows else None
+        task = texts.get("task", "").strip()
+        if prev is None:
+            self._new_row(gr, None, texts)
+            return
+        # "<task> (tiếp theo)": the rest of an earlier task after a page break.
+        base = continued_marker(task) if task else None
+        if base is not None:
+            parent = _find_task(self.rows, base) or prev
+            row = self._new_row(gr, parent.stt, {**texts, "task": parent.get("task")})
+            row.is_subrow = True
+            row.warnings.append("'(tiếp theo)' row: STT and task taken from the task it continues")
+            self._fill_from(row, parent, self.agency_fields + ("deadline",), "merged with the row above")
+            return
+        if "task" in gr.merged or (not task and not gr.page_top):
+            self._subrow(gr, texts, prev)
+            return
+        if gr.page_top or gr.hint_split:
+            cont = {f: continues(prev.get(f), t) for f, t in texts.items() if t.strip()}
+            task_cont = cont.get("task", False)
+            if task_cont or (not task and (gr.hint_split or (cont and all(cont.values())))):
+                self._append(prev, gr, texts)
+                return
+            if not task:
+                # A new result under the same task after a page break; cells that go on the
+                # previous row's sentence are appended to it first.
+                self._split_mixed(prev, gr, texts, cont)
+                self._subrow(gr, {f: ("" if cont.get(f) else t) for f, t in texts.items()}, prev)
+                return
+            self._split_mixed(prev, gr, texts, cont)
+            texts = {f: ("" if cont.get(f) else t) for f, t in texts.items()}
+        row = self._new_row(gr, None, texts)
+        row.warnings.append("row without STT but with its own task")
+        self._fill_from(row, prev, self.data_fields, "cells merged with the row above")
+
+    def _split_mixed(self, prev: Row, gr: GridRow, texts: dict[str, str], cont: dict[str, bool]) -> None:
+        """Append the cells of a page-top row that continue ``prev``'s sentences to ``prev``."""
+        tails = {f: texts[f] for f, c in cont.items() if c}
+        if tails:
+            self._append(prev, gr, tails)
+
+    def _subrow(self, gr: GridRow, texts: dict[str, str], prev: Row) -> None:
+        """Add a sub-row: STT and task repeated from ``prev``; merged empty cells copied."""
+        row = self._new_row(gr, prev.stt, {**texts, "task": prev.get("task")})
+        row.is_subrow = True
+        fields = tuple(f for f in (*self.agency_fields, "deadline") if f not in texts or not texts[f].strip())
+        _merge_split_list(prev, row, self.agency_fields)
+        self._fill_from(row, prev, fields, "merged with the row above")
+
+
+def _merge_split_list(prev: Row, row: Row, agency_fields: tuple[str, ...]) -> None:
+    """Join an agency list the export split over two rows ("...; " then "- ...") into both rows."""
+    for f in agency_fields:
+        a, b = prev.get(f).rstrip(), row.get(f).strip()
+        if a and b and a.endswith((";", ",")) and _BULLET.match(b):
+            whole = a + "\n" + b
+            prev.texts[f] = whole
+            row.texts[f] = whole
+            note = "agency list split over two rows in the export; the full list is used for both"
+            prev.warnings.append(note)
+            row.warnings.append(note)
+
+
+def _find_task(rows: list[Row], base: str) -> Row | None:
+    """Return the latest row whose task starts like ``base`` (for "(tiếp theo)" rows)."""
+    b = " ".join(base.split()).lower()
+    if not b:
+        return None
+    best: tuple[float, Row | None] = (0.0, None)
+    for r in reversed(rows):
+        t = " ".join(r.get("task").split()).lower()
+        if not t:
+            continue
+        score = fuzz.ratio(b, t[: len(b)]) if len(t) >= len(b) else fuzz.ratio(b, t)
+        if score > best[0]:
+            best = (score, r)
+    return best[1] if best[0] >= 85 else None
+
+
+def _looks_like_deadline(text: str) -> bool:
+    """Return True for short text that reads like a deadline ("Trong năm 2022", "Quý I")."""
+    from tthc_extract.fields.deadline import parse_deadline
+
+    t = text.strip()
+    return len(t) < 120 and parse_deadline(t, 2000).kind != "unknown"
+
+
+@functools.cache
+def _agency_heads() -> tuple[str, ...]:
+    """Return lower-case head words that open an agency name (from the agency grammar)."""
+    try:
+        g = grammars.load("agencies")
+        heads = g.get("heads", {}).get("words", [])
+    except (FileNotFoundError, KeyError):
+        heads = []
+    base = ["sở", "ubnd", "ủy ban", "văn phòng", "trung tâm", "các", "cơ quan", "bộ phận", "ban", "cục", "đơn vị"]
+    return tuple(sorted({h.lower() for h in [*heads, *base]}, key=len, reverse=True))
+
+
+def _looks_like_agency(text: str) -> bool:
+    """Return True for text that opens with an agency head word."""
+    t = text.strip().lstrip("-+• ").lower()
+    return any(t.startswith(h) for h in _agency_heads())
+
+
+def assemble(rows: list[GridRow], split_agencies: bool) -> tuple[list[Row], list[Section]]:
+    """Return the logical rows and sections of one task table's grid rows."""
+    asm = Assembler(split_agencies)
+    asm.feed(rows)
+    return asm.rows, asm.sections

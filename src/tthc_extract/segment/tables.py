@@ -1,0 +1,148 @@
+"""Find the task table(s) of a document and stitch their page pieces into grid rows.
+
+Given the document's table pieces, return for each logical task table the column map and its
+data rows (header repeats and column-number rows dropped), each row as field -> text with the
+flags the row assembler needs (page top, merged cells, spanning cell, provenance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tthc_extract.model.document import Document, Paragraph, Table, TableRow
+from tthc_extract.segment.header import ColumnMap, is_column_number_row, map_header, same_header
+
+# Paragraphs between two pieces of one table may only be page furniture (page numbers, running
+# headers): a paragraph longer than this many characters ends the table.
+_MAX_GAP_TEXT = 80
+
+
+@dataclass
+class GridRow:
+    """One data row of a task table, with texts keyed by field."""
+
+    cells: dict[str, str]
+    merged: set[str] = field(default_factory=set)
+    page: int = 1
+    table: int = 0
+    index: int = 0
+    line: int | None = None
+    page_top: bool = False
+    hint_split: bool = False
+    spanning: bool = False
+    confidence: float | None = None
+    n_cells: int = 0
+
+
+@dataclass
+class TaskTable:
+    """A logical task table: its column map, its data rows and the piece indexes it came from."""
+
+    cmap: ColumnMap
+    rows: list[GridRow]
+    pieces: list[int]
+    n_cols: int
+    unmapped_titles: list[str] = field(default_factory=list)
+
+
+def _grid_row(row: TableRow, cmap: ColumnMap, piece: Table, r_index: int, page_top: bool) -> GridRow:
+    """Return the GridRow for a table row under column map ``cmap``."""
+    n_cols = piece.n_cols
+    texts = row.texts(n_cols)
+    cells: dict[str, str] = {}
+    merged: set[str] = set()
+    for f, col in cmap.columns.items():
+        if col < n_cols:
+            cells[f] = texts[col]
+            c = row.cell_at(col)
+            if c is not None and c.merged_from_above:
+                merged.add(f)
+    non_empty = [c for c in row.cells if c.text.strip()]
+    spanning = len(non_empty) == 1 and non_empty[0].col_span >= max(2, n_cols - 1)
+    confs = [c.confidence for c in row.cells if c.confidence is not None and c.text.strip()]
+    return GridRow(
+        cells=cells,
+        merged=merged,
+        page=(row.prov.page if row.prov else piece.page),
+        table=piece.index,
+        index=r_index,
+        line=(row.prov.line if row.prov else None),
+        page_top=page_top,
+        hint_split=row.split_from_previous_page,
+        spanning=spanning,
+        confidence=min(confs) if confs else None,
+        n_cells=len(non_empty),
+    )
+
+
+def _gap_is_furniture(blocks: list[Paragraph | Table]) -> bool:
+    """Return True when the blocks between two table pieces are only page furniture."""
+    for b in blocks:
+        if isinstance(b, Table):
+            return False
+        if len(b.text) > _MAX_GAP_TEXT:
+            return False
+    return len(blocks) <= 4
+
+
+def find_task_tables(doc: Document) -> tuple[list[TaskTable], list[Table]]:
+    """Return the task tables (stitched over pages) and the pieces that are other tables."""
+    blocks = doc.blocks
+    tasks: list[TaskTable] = []
+    others: list[Table] = []
+    current: TaskTable | None = None
+    last_pos = -1
+    for pos, blk in enumerate(blocks):
+        if not isinstance(blk, Table):
+            continue
+        header_at, cmap = _find_header(blk)
+        continues = (
+            current is not None
+            and _gap_is_furniture(blocks[last_pos + 1 : pos])
+            and (cmap is not None or blk.n_cols == current.n_cols)
+        )
+        if cmap is not None and current is not None and continues:
+            # A repeated header on a new page: same table if it maps the same fields.
+            if set(cmap.columns) != set(current.cmap.columns):
+                continues = False
+        if continues and current is not None:
+            start = header_at + current.cmap.header_rows if cmap is not None else 0
+            _add_rows(current, blk, start, page_top=True)
+            current.pieces.append(blk.index)
+            last_pos = pos
+            continue
+        if cmap is not None:
+            current = TaskTable(cmap=cmap, rows=[], pieces=[blk.index], n_cols=blk.n_cols)
+            current.unmapped_titles = [cmap.titles[i] for i in cmap.unmapped if i < len(cmap.titles)]
+            _add_rows(current, blk, header_at + cmap.header_rows, page_top=False)
+            tasks.append(current)
+            last_pos = pos
+            continue
+        current = None
+        others.append(blk)
+    return tasks, others
+
+
+def _find_header(piece: Table) -> tuple[int, ColumnMap | None]:
+    """Return (row index, column map) of the header within the first rows of a piece."""
+    for i, row in enumerate(piece.rows[:4]):
+        nxt = piece.rows[i + 1] if i + 1 < len(piece.rows) else None
+        cmap = map_header(row, piece.n_cols, nxt)
+        if cmap is not None:
+            return i, cmap
+    return 0, None
+
+
+def _add_rows(tt: TaskTable, piece: Table, start: int, page_top: bool) -> None:
+    """Append the data rows of ``piece`` from row ``start`` on, skipping repeats and numbers."""
+    first = True
+    for r_i in range(start, len(piece.rows)):
+        row = piece.rows[r_i]
+        if same_header(row, tt.cmap, piece.n_cols) or is_column_number_row(row, piece.n_cols):
+            continue
+        if row.is_header and first and r_i < 3:
+            continue
+        if not any(c.text.strip() for c in row.cells):
+            continue
+        tt.rows.append(_grid_row(row, tt.cmap, piece, r_i, page_top=page_top and first))
+        first = False
