@@ -1,0 +1,98 @@
+"""Write Plans to disk: one JSON per document and the Parquet tables, always atomically.
+
+A file is written to a temporary name in the same folder and renamed into place, so a batch that
+is stopped midway never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tthc_extract.export.frames import (
+    AGENCIES_SCHEMA,
+    DOCUMENTS_SCHEMA,
+    ROWS_SCHEMA,
+    agency_records,
+    document_records,
+    row_records,
+    to_arrow,
+)
+from tthc_extract.model.plan import Plan
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan_json(plan: Plan) -> str:
+    """Return the pretty-printed JSON text of a plan (UTF-8, not ASCII-escaped)."""
+    return json.dumps(plan.to_json_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+def json_path_for(input_path: Path, outdir: Path, root: Path | None) -> Path:
+    """Return where the JSON of ``input_path`` goes: OUTDIR/<sub-folders>/<full file name>.json."""
+    rel: Path
+    if root is not None:
+        try:
+            rel = input_path.resolve().relative_to(root.resolve())
+        except ValueError:
+            rel = Path(input_path.name)
+    else:
+        rel = Path(input_path.name)
+    return outdir / rel.parent / f"{rel.name}.json"
+
+
+def write_json(plan: Plan, path: Path) -> None:
+    """Write one plan's JSON atomically."""
+    atomic_write_bytes(path, plan_json(plan).encode("utf-8"))
+
+
+def write_parquet_table(table: pa.Table, path: Path) -> None:
+    """Write an Arrow table to Parquet atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_parquet(plans: Iterable[Plan], outdir: Path) -> dict[str, int]:
+    """Write documents.parquet, rows.parquet and agencies.parquet; return their row counts."""
+    plans = list(plans)
+    counts: dict[str, int] = {}
+    for name, records, schema in (
+        ("documents", document_records(plans), DOCUMENTS_SCHEMA),
+        ("rows", row_records(plans), ROWS_SCHEMA),
+        ("agencies", agency_records(plans), AGENCIES_SCHEMA),
+    ):
+        write_parquet_table(to_arrow(records, schema), outdir / f"{name}.parquet")
+        counts[name] = len(records)
+    return counts
+
+
+def append_jsonl(path: Path, record: dict[str, Any]) -> None:
+    """Append one JSON line (used for errors.jsonl)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
