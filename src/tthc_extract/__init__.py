@@ -3,12 +3,18 @@
 Public API (small and stable)::
 
     from tthc_extract import extract, extract_many
-    plan = extract("plan.pdf")
-    df = plan.rows_frame()
+    plan = extract("plan.pdf")            # -> Plan (raises ExtractError if unreadable)
+    df = plan.rows_frame()                # pandas DataFrame of the task rows
+    for res in extract_many(paths):       # one Result per file; bad files never stop the batch
+        ...
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from tthc_extract.errors import ExtractError, MissingToolError
+from tthc_extract.model.plan import Plan
+from tthc_extract.pipeline import Result, extract, extract_many
+
+__all__ = ["ExtractError", "MissingToolError", "Plan", "Result", "__version__", "extract", "extract_many"]

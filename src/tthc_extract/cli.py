@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import json
 import sys
 import time
 from pathlib import Path
@@ -166,4 +165,3 @@ def main() -> None:  # pragma: no cover
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-_ = json  # kept for subcommands that print JSON

@@ -79,7 +79,8 @@ def _short_issuer(org: str) -> str:
         m = re.search(rf"(?i)\b{re.escape(lvl)}\s+(.+)$", s)
         if m:
             head = s[: m.start()].strip()
-            head = " ".join(w if w.isupper() and len(w) <= 5 else _titlecase_place(w) for w in head.split())
+            keep = set(g["issuer"]["short"].values())  # abbreviations stay upper case: "UBND"
+            head = " ".join(w if w in keep else _titlecase_place(w) for w in head.split())
             return f"{head} {lvl} {_titlecase_place(m.group(1))}".strip()
     return _titlecase_place(s)
 

@@ -148,6 +148,9 @@ def parse_text(text: str, source: str) -> Document:
                 _add_cells_row(b, block, start)
             b.flush_table()
             continue
+        if b.rows and _PIPE_RULE.match(line) and line.strip():
+            i += 1  # the |---|---| rule under a pipe table's header
+            continue
         cells = _split_row(line)
         if cells is not None and len(cells) >= 2:
             b.flush_para()

@@ -66,24 +66,37 @@ class Section:
     title: str
 
 
+@dataclass(frozen=True)
+class _Structure:
+    """The compiled structure grammar (grammars/structure.toml)."""
+
+    roman: re.Pattern[str]
+    letter: re.Pattern[str]
+    prefixes: tuple[str, ...]
+    marker: re.Pattern[str]
+    stt: re.Pattern[str]
+    dangling: frozenset[str]
+    terminal: str
+
+
 @functools.cache
-def _structure() -> dict[str, object]:
-    """Return the compiled structure grammar."""
+def _structure() -> _Structure:
+    """Return the compiled structure grammar (loaded once)."""
     g = grammars.load("structure")
-    return {
-        "roman": re.compile(g["section"]["roman"]),
-        "letter": re.compile(g["section"]["letter"]),
-        "prefixes": tuple(g["section"]["prefixes"]),
-        "marker": re.compile(g["continued"]["marker"], re.IGNORECASE),
-        "stt": re.compile(g["stt"]["valid"], re.IGNORECASE),
-        "dangling": frozenset(g["continuation"]["dangling"]),
-        "terminal": g["continuation"]["terminal"],
-    }
+    return _Structure(
+        roman=re.compile(g["section"]["roman"]),
+        letter=re.compile(g["section"]["letter"]),
+        prefixes=tuple(g["section"]["prefixes"]),
+        marker=re.compile(g["continued"]["marker"], re.IGNORECASE),
+        stt=re.compile(g["stt"]["valid"], re.IGNORECASE),
+        dangling=frozenset(g["continuation"]["dangling"]),
+        terminal=g["continuation"]["terminal"],
+    )
 
 
 def valid_stt(text: str) -> bool:
     """Return True for a printed row number ("1", "2.", "1.2", "a)")."""
-    return bool(_structure()["stt"].match(text.strip()))  # type: ignore[union-attr]
+    return bool(_structure().stt.match(text.strip()))
 
 
 def clean_stt(text: str) -> str:
@@ -94,7 +107,7 @@ def clean_stt(text: str) -> str:
 def continued_marker(text: str) -> str | None:
     """Return the text without a trailing "(tiếp theo)" marker, or None when there is none."""
     first = text.strip().split("\n")[-1] if text.strip() else ""
-    m = _structure()["marker"].search(text.strip())  # type: ignore[union-attr]
+    m = _structure().marker.search(text.strip())
     if not m or not first:
         return None
     return text.strip()[: m.start()].strip().rstrip(".:;,")
@@ -104,14 +117,14 @@ def split_section(text: str) -> tuple[str, str] | None:
     """Return (roman number, title) when ``text`` opens with a section number, else None."""
     s = text.strip()
     low = s.lower()
-    for p in _structure()["prefixes"]:  # type: ignore[union-attr]
+    for p in _structure().prefixes:
         if low.startswith(p + " "):
             s = s[len(p) + 1 :].strip()
             break
-    m = _structure()["roman"].match(s)  # type: ignore[union-attr]
+    m = _structure().roman.match(s)
     if m and _ROMAN.match(m.group("num")):
         return m.group("num"), m.group("title").strip()
-    m = _structure()["letter"].match(s)  # type: ignore[union-attr]
+    m = _structure().letter.match(s)
     if m and m.group("title")[:1].isupper():
         return m.group("num"), m.group("title").strip()
     return None
@@ -125,10 +138,10 @@ def ends_unfinished(prev: str) -> bool:
     words = p.split()
     last = words[-1].lower().strip(",")
     two = " ".join(words[-2:]).lower() if len(words) >= 2 else last
-    dangling = _structure()["dangling"]
-    if last in dangling or two in dangling:  # type: ignore[operator]
+    dangling = _structure().dangling
+    if last in dangling or two in dangling:
         return True
-    return p[-1] not in _structure()["terminal"]  # type: ignore[operator]
+    return p[-1] not in _structure().terminal
 
 
 def continues(prev: str, cur: str) -> bool:
@@ -144,7 +157,7 @@ def continues(prev: str, cur: str) -> bool:
     p = prev.rstrip()
     words = p.split()
     last = words[-1].lower().strip(",") if words else ""
-    if last in _structure()["dangling"]:  # type: ignore[operator]
+    if last in _structure().dangling:
         return True
     if ch.isdigit() and ends_unfinished(p):
         return True
@@ -428,22 +441,13 @@ def _looks_like_deadline(text: str) -> bool:
     return len(t) < 120 and parse_deadline(t, 2000).kind != "unknown"
 
 
-@functools.cache
-def _agency_heads() -> tuple[str, ...]:
-    """Return lower-case head words that open an agency name (from the agency grammar)."""
-    try:
-        g = grammars.load("agencies")
-        heads = g.get("heads", {}).get("words", [])
-    except (FileNotFoundError, KeyError):
-        heads = []
-    base = ["sở", "ubnd", "ủy ban", "văn phòng", "trung tâm", "các", "cơ quan", "bộ phận", "ban", "cục", "đơn vị"]
-    return tuple(sorted({h.lower() for h in [*heads, *base]}, key=len, reverse=True))
+_AGENCY_HEADS = ("sở", "ubnd", "ủy ban", "văn phòng", "trung tâm", "các", "cơ quan", "bộ phận", "ban", "cục", "đơn vị")
 
 
 def _looks_like_agency(text: str) -> bool:
     """Return True for text that opens with an agency head word."""
     t = text.strip().lstrip("-+• ").lower()
-    return any(t.startswith(h) for h in _agency_heads())
+    return t.startswith(_AGENCY_HEADS)
 
 
 def assemble(rows: list[GridRow], split_agencies: bool) -> tuple[list[Row], list[Section]]:

@@ -64,7 +64,7 @@ def unify_tone_marks(text: str) -> str:
         if nxt and nxt.isalpha():
             return m.group(0)
         prev = m.string[m.start() - 1] if m.start() else ""
-        if prev in "qQ" and m.group(0)[0] in "uU":  # "quỹ", "quý": the tone is already right
+        if prev and prev in "qQ" and m.group(0)[0] in "uU":  # "quỹ", "quý": the tone is already right
             return m.group(0)
         return _keep_case(m.group(0), _TO_MODERN[m.group(0).lower()])
 

@@ -1,0 +1,51 @@
+# tthc-extract — developer and user entry points. `make help` lists them.
+# The two set-up commands of README.md are `make run` (install + extract samples/) and `make test`.
+
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+OUT     ?= out
+APT_PKGS := tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils
+STAMP   := $(VENV)/.installed
+
+.PHONY: help setup system-deps run test bench lint typecheck schemas check-schemas clean
+
+help:            ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+system-deps:     ## install Tesseract (Vietnamese) and LibreOffice from Debian if missing
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+	   || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing $(APT_PKGS)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PKGS) >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+setup: system-deps $(STAMP)   ## install everything (system packages, virtualenv, package)
+
+run: setup       ## set up, then extract samples/ into $(OUT)/
+	$(BIN)/tthc-extract extract samples -o $(OUT)
+
+test: setup      ## set up, then run the whole test suite
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+bench: setup     ## speed and memory benchmark (not part of the tests)
+	$(BIN)/python bench/bench.py
+
+lint: setup      ## ruff
+	$(BIN)/ruff check src tests bench
+
+typecheck: setup ## mypy on the package
+	$(BIN)/mypy
+
+schemas: setup   ## regenerate schemas/ from the models (after a deliberate contract change)
+	$(BIN)/tthc-extract schema --out schemas
+
+clean:           ## remove outputs and caches (keeps the virtualenv)
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache bench/_work

@@ -1,0 +1,62 @@
+"""Column mapping by header meaning: synonyms, any order, split agency columns, two-level headers."""
+
+import pytest
+
+from tthc_extract.model.document import Cell, TableRow
+from tthc_extract.segment.header import field_of_title, is_column_number_row, map_header
+
+
+def _row(*texts: str) -> TableRow:
+    return TableRow(cells=[Cell(text=t, col=i) for i, t in enumerate(texts)])
+
+
+@pytest.mark.parametrize(
+    ("title", "field"),
+    [
+        ("STT", "stt"), ("Số TT", "stt"), ("TT", "stt"),
+        ("Nhiệm vụ", "task"), ("Nội dung công việc", "task"), ("Nội dung nhiệm vụ", "task"),
+        ("Kết quả", "result"), ("Sản phẩm", "result"), ("Dự kiến sản phẩm", "result"),
+        ("Kết quả công việc", "result"),
+        ("Cơ quan thực hiện", "agency"), ("Cơ quan, đơn vị thực hiện", "agency"),
+        ("Cơ quan chủ trì", "lead"), ("Đơn vị chủ trì", "lead"), ("Cơ quan chủ trì thực hiện", "lead"),
+        ("Cơ quan phối hợp", "support"), ("Đơn vị phối hợp", "support"),
+        ("Thời hạn", "deadline"), ("Thời gian thực hiện", "deadline"),
+        ("Thời gian hoàn thành", "deadline"), ("Tiến độ thực hiện", "deadline"),
+        ("Ghi chú", "note"),
+        ("Thoi gian thuc hien", "deadline"),  # OCR lost the accents
+        ("Văn phòng UBND tỉnh", None), ("Quý I năm 2022", None), ("", None),
+    ],
+)
+def test_field_of_title(title: str, field: str | None) -> None:
+    assert field_of_title(title) == field
+
+
+def test_map_header_any_order_split_agencies() -> None:
+    cmap = map_header(_row("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Sản phẩm"), 6)
+    assert cmap is not None
+    assert cmap.columns == {"stt": 0, "task": 1, "lead": 2, "support": 3, "deadline": 4, "result": 5}
+    assert cmap.split_agencies and cmap.unmapped == []
+
+
+def test_map_header_reports_unknown_columns() -> None:
+    cmap = map_header(_row("STT", "Nhiệm vụ", "Kinh phí (triệu đồng)", "Thời hạn"), 4)
+    assert cmap is not None and cmap.unmapped == [2]
+
+
+def test_two_level_header() -> None:
+    top = TableRow(cells=[Cell(text="STT", col=0), Cell(text="Nhiệm vụ", col=1),
+                          Cell(text="Cơ quan thực hiện", col=2, col_span=2), Cell(text="Thời hạn", col=4)])
+    sub = _row("", "", "Chủ trì", "Phối hợp", "")
+    cmap = map_header(top, 5, sub)
+    assert cmap is not None and cmap.header_rows == 2
+    assert cmap.columns == {"stt": 0, "task": 1, "lead": 2, "support": 3, "deadline": 4}
+
+
+def test_data_row_is_not_a_header() -> None:
+    assert map_header(_row("1", "Rà soát TTHC", "Văn bản", "Sở Tư pháp", "Quý I"), 5) is None
+
+
+def test_column_number_row() -> None:
+    assert is_column_number_row(_row("1", "2", "3", "4", "5"), 5)
+    assert is_column_number_row(_row("(1)", "(2)", "(3)", "(4)"), 4)
+    assert not is_column_number_row(_row("1", "Rà soát", "", "", ""), 5)

@@ -1,0 +1,123 @@
+"""Row assembly on small tables: sections, sub-rows, continuations, shifted and garbled rows."""
+
+from tthc_extract.loaders.text import parse_text
+from tthc_extract.segment.rows import Row, Section, assemble, continues, split_section, valid_stt
+from tthc_extract.segment.tables import find_task_tables
+
+HEADER = "STT\tNhiệm vụ\tKết quả\tCơ quan thực hiện\tThời hạn"
+
+
+def _assemble(*pages: str) -> tuple[list[Row], list[Section]]:
+    """Each argument is one printed page of TSV rows (the header is repeated on each page)."""
+    text = "\n\n".join(HEADER + "\n" + p.strip("\n") for p in pages)
+    doc = parse_text(text, "t.txt")
+    (tt,), _ = find_task_tables(doc)
+    return assemble(tt.rows, tt.cmap.split_agencies)
+
+
+def _view(rows: list[Row]) -> list[tuple[str | None, str | None, str, str, str, str]]:
+    return [(r.section, r.stt, r.get("task"), r.get("result"), r.get("agency"), r.get("deadline")) for r in rows]
+
+
+def test_sections_and_numbered_rows() -> None:
+    rows, sections = _assemble(
+        "I\tHoàn thiện thể chế\t\t\t\n1\tRà soát\tBáo cáo\tSở Tư pháp\tQuý I\n"
+        "II. Kiểm tra\t\t\t\t\n1\tKiểm tra\tKết luận\tVăn phòng UBND tỉnh\tTheo kế hoạch"
+    )
+    assert [(s.number, s.title) for s in sections] == [("I", "Hoàn thiện thể chế"), ("II", "Kiểm tra")]
+    assert _view(rows) == [
+        ("I", "1", "Rà soát", "Báo cáo", "Sở Tư pháp", "Quý I"),
+        ("II", "1", "Kiểm tra", "Kết luận", "Văn phòng UBND tỉnh", "Theo kế hoạch"),
+    ]
+
+
+def test_subrow_repeats_parent_and_copies_merged_cells() -> None:
+    rows, _ = _assemble("1\tCông khai TTHC\tNiêm yết\tSở, ban, ngành\tThường xuyên\n\t\tĐăng tải\t\t")
+    assert _view(rows)[1] == (None, "1", "Công khai TTHC", "Đăng tải", "Sở, ban, ngành", "Thường xuyên")
+    assert rows[1].is_subrow and any("copied from the row above" in w for w in rows[1].warnings)
+
+
+def test_page_break_continuation_is_joined() -> None:
+    rows, _ = _assemble(
+        "9\tKiểm soát chất lượng hồ sơ và trình\t- Văn bản góp ý.\t- Văn phòng UBND tỉnh chủ\tThường",
+        "\tcông bố danh mục TTHC.\t- Quyết định công bố.\ttrì. - Các sở phối hợp.\txuyên",
+    )
+    assert len(rows) == 1
+    r = rows[0]
+    assert r.get("task") == "Kiểm soát chất lượng hồ sơ và trình công bố danh mục TTHC."
+    assert r.get("deadline") == "Thường xuyên"
+    assert r.get("agency") == "- Văn phòng UBND tỉnh chủ trì. - Các sở phối hợp."
+    assert r.spans_pages and r.pages == [1, 2]
+
+
+def test_new_subrow_after_page_break() -> None:
+    rows, _ = _assemble(
+        "1\tRà soát quy định.\tVăn bản kiến nghị.\tSở, ban, ngành.\tTrước 30/9/2022",
+        "\t\tVăn bản rà soát.\tSở quản lý chuyên ngành.\tTrước 30/4/2022",
+    )
+    assert _view(rows)[1] == (None, "1", "Rà soát quy định.", "Văn bản rà soát.", "Sở quản lý chuyên ngành.", "Trước 30/4/2022")
+
+
+def test_tiep_theo_row_belongs_to_earlier_task() -> None:
+    rows, _ = _assemble(
+        "3\tĐổi mới mô hình Bộ phận Một cửa theo Đề án.\tSắp xếp lại.\tSở, ban, ngành.\tQuý I",
+        "\tĐổi mới mô hình Bộ phận Một cửa (tiếp theo).\tĐánh giá khả năng.\tBưu điện tỉnh.\tTrong năm 2022",
+    )
+    assert rows[1].stt == "3" and rows[1].get("task") == "Đổi mới mô hình Bộ phận Một cửa theo Đề án."
+    assert rows[1].get("result") == "Đánh giá khả năng."
+
+
+def test_shifted_row_is_realigned_by_content() -> None:
+    rows, _ = _assemble(
+        "3\tĐổi mới mô hình.\tSắp xếp lại.\tSở, ban, ngành.\tQuý I\n"
+        "- Tăng năng suất tiếp nhận hồ sơ.\t\t- Các cơ quan, đơn vị các cấp.\tTrong năm 2022\t"
+    )
+    assert _view(rows)[1] == (None, "3", "Đổi mới mô hình.", "- Tăng năng suất tiếp nhận hồ sơ.", "- Các cơ quan, đơn vị các cấp.", "Trong năm 2022")
+
+
+def test_unnumbered_row_with_own_task_copies_merged_cells() -> None:
+    rows, _ = _assemble(
+        "35\tThực hiện chứng thực.\tCung cấp dịch vụ.\t- Sở Tư pháp chủ trì. - UBND\tThường xuyên",
+        "\tKết nối phần mềm.\tHoàn thành kết nối.\tcấp huyện phối hợp.\t",
+    )
+    assert rows[0].get("agency") == "- Sở Tư pháp chủ trì. - UBND cấp huyện phối hợp."
+    assert _view(rows)[1] == (None, None, "Kết nối phần mềm.", "Hoàn thành kết nối.", "- Sở Tư pháp chủ trì. - UBND cấp huyện phối hợp.", "Thường xuyên")
+
+
+def test_numbered_page_top_row_gives_back_continuation_lines() -> None:
+    rows, _ = _assemble(
+        "29\tCông khai và xin lỗi\t- Việc tiếp nhận của các\t- Các sở; UBND cấp xã\tThường xuyên",
+        "30\t<p>người dân khi trễ hẹn.</p><p>Đánh giá chất lượng.</p>\t<p>sở được cập nhật.</p><p>- Văn bản xin lỗi.</p>\t<p>chủ trì.</p>\tHàng quý",
+    )
+    assert rows[0].get("task") == "Công khai và xin lỗi người dân khi trễ hẹn."
+    assert rows[0].get("result") == "- Việc tiếp nhận của các sở được cập nhật.\n- Văn bản xin lỗi."
+    assert rows[0].get("agency") == "- Các sở; UBND cấp xã chủ trì."
+    assert _view(rows)[1] == (None, "30", "Đánh giá chất lượng.", "", "", "Hàng quý")
+
+
+def test_section_line_carrying_cells_and_number_only_row() -> None:
+    rows, sections = _assemble(
+        "42\tTuyên truyền.\tVăn bản.\tVăn phòng UBND tỉnh.\tTheo Kế hoạch\n"
+        "X\t<p>Trách nhiệm người đứng đầu</p><p>Thủ trưởng các sở chỉ đạo</p>\tBáo cáo.\tCác sở.\tĐịnh kỳ 06 tháng\n"
+        "43\t\t\t\t",
+        "\tviệc cải cách TTHC.\t\t\t",
+    )
+    assert sections[-1].title == "Trách nhiệm người đứng đầu"
+    assert _view(rows)[1] == ("X", "43", "Thủ trưởng các sở chỉ đạo việc cải cách TTHC.", "Báo cáo.", "Các sở.", "Định kỳ 06 tháng")
+
+
+def test_arabic_group_line() -> None:
+    rows, sections = _assemble(
+        "I\tRà soát\t\t\t\n1\tCấp tỉnh\t\t\t\n1.1\tRà soát TTHC\tBáo cáo\tSở Tư pháp\tQuý I"
+    )
+    assert [s.number for s in sections] == ["I", "I.1"]
+    assert rows[0].section == "I.1" and rows[0].stt == "1.1"
+
+
+def test_helpers() -> None:
+    assert split_section("III Tăng cường trách nhiệm") == ("III", "Tăng cường trách nhiệm")
+    assert split_section("IV. TIẾP NHẬN") == ("IV", "TIẾP NHẬN")
+    assert split_section("Văn bản") is None
+    assert valid_stt("1.") and valid_stt("1.2") and not valid_stt("3, 4.")
+    assert continues("Thường", "xuyên") and continues("Nghị định số", "45/2020/NĐ-CP")
+    assert not continues("Văn bản góp ý.", "Quyết định công bố")

@@ -1,0 +1,73 @@
+"""The library API: extract, extract_many, frames, graceful degradation and bad inputs."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tthc_extract import extract, extract_many
+from tthc_extract.errors import ExtractError
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "002_c4b107cd9cf43351.txt"
+
+
+def test_extract_returns_plan_with_provenance() -> None:
+    plan = extract(SAMPLE)
+    assert plan.document.province == "Tiền Giang" and len(plan.rows) == 37
+    r = plan.rows[0]
+    assert r.provenance.file == str(SAMPLE) and r.provenance.pages == [1] and r.provenance.source_rows
+    assert r.row_id == "002_c4b107cd9cf43351.txt#1"
+
+
+def test_frames() -> None:
+    plan = extract(SAMPLE)
+    rows = plan.rows_frame()
+    assert isinstance(rows, pd.DataFrame) and len(rows) == 37
+    assert list(rows["lead_agencies"][0]) == ["Văn phòng Ủy ban nhân dân tỉnh"]
+    assert str(rows["deadline_end"][0]) == "2022-01-31"
+    docs = plan.documents_frame()
+    assert docs.loc[0, "doc_number"] == "45/QĐ-UBND" and docs.loc[0, "n_rows"] == 37
+    ags = plan.agencies_frame()
+    assert set(ags["role"]) == {"lead", "support"}
+
+
+def test_text_without_task_table_degrades_gracefully(tmp_path: Path) -> None:
+    p = tmp_path / "cv.txt"
+    p.write_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ GIANG\n\nSố: 12/UBND-KSTT\n\nHà Giang, ngày 03 tháng 3 năm 2023\n\n"
+        "CÔNG VĂN\nVề việc rà soát thủ tục hành chính\n\nKính gửi: Các sở, ban, ngành.\n",
+        encoding="utf-8",
+    )
+    plan = extract(p)
+    assert plan.rows == []
+    assert any("no task table" in w for w in plan.warnings)
+    assert plan.document.doc_number == "12/UBND-KSTT" and plan.document.province == "Hà Giang"
+    assert str(plan.document.issue_date) == "2023-03-03"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.pdf", b"", "empty file"),
+        ("fake.pdf", b"hello, not a pdf", "not a PDF"),
+        ("fake.docx", b"hello, not a zip", "not a Word"),
+        ("missing.txt", None, "file not found"),
+    ],
+)
+def test_bad_inputs_raise_one_line_errors(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
+    p = tmp_path / name
+    if content is not None:
+        p.write_bytes(content)
+    with pytest.raises(ExtractError) as exc:
+        extract(p)
+    msg = str(exc.value)
+    assert msg.startswith(str(p)) and reason in msg and "\n" not in msg
+
+
+def test_extract_many_goes_on_after_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")
+    results = list(extract_many([bad, SAMPLE]))
+    assert [r.ok for r in results] == [False, True]
+    assert results[0].error and results[0].error.startswith(str(bad))
