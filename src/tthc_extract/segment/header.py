@@ -34,14 +34,29 @@ def norm_title(text: str) -> str:
     return " ".join(_NOISE.sub(" ", text.lower()).split())
 
 
+@dataclass(frozen=True)
+class _Synonym:
+    text: str
+    plain: str  # without accents
+    field: str
+    pattern: re.Pattern[str]  # the synonym as a whole phrase inside a longer title
+    plain_pattern: re.Pattern[str]
+
+
 @functools.cache
-def _synonyms() -> list[tuple[str, str, str]]:
-    """Return (synonym, synonym without accents, field), longest synonyms first."""
+def _synonyms() -> tuple[_Synonym, ...]:
+    """Return the header synonyms with their compiled phrase patterns, longest first."""
     g = grammars.load("headers")["fields"]
-    out = [(s, strip_accents(s), f) for f in FIELDS for s in g[f]["synonyms"]]
-    return sorted(out, key=lambda t: -len(t[0]))
+    out = []
+    for f in FIELDS:
+        for s in g[f]["synonyms"]:
+            sa = strip_accents(s)
+            out.append(_Synonym(s, sa, f, re.compile(rf"(?<!\w){re.escape(s)}(?!\w)"),
+                                re.compile(rf"(?<!\w){re.escape(sa)}(?!\w)")))
+    return tuple(sorted(out, key=lambda x: -len(x.text)))
 
 
+@functools.lru_cache(maxsize=8192)
 def field_of_title(title: str) -> str | None:
     """Return the field a column title means, or None when it is not a known header word."""
     t = norm_title(title)
@@ -49,15 +64,16 @@ def field_of_title(title: str) -> str | None:
         return None
     ta = strip_accents(t)
     syns = _synonyms()
-    for s, sa, f in syns:
-        if t == s or ta == sa:
-            return f
-    for s, sa, f in syns:
-        if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", t) or re.search(rf"(?<!\w){re.escape(sa)}(?!\w)", ta):
-            return f
-    best = max(syns, key=lambda x: fuzz.ratio(ta, x[1]))
-    if len(ta) >= 4 and fuzz.ratio(ta, best[1]) >= 85:
-        return best[2]
+    for sy in syns:
+        if t == sy.text or ta == sy.plain:
+            return sy.field
+    for sy in syns:
+        if sy.pattern.search(t) or sy.plain_pattern.search(ta):
+            return sy.field
+    if 4 <= len(ta) <= 40:
+        best = max(syns, key=lambda x: fuzz.ratio(ta, x.plain))
+        if fuzz.ratio(ta, best.plain) >= 85:
+            return best.field
     return None
 
 

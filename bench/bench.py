@@ -1,0 +1,141 @@
+"""`make bench`: speed and peak memory of the whole pipeline per input format.
+
+Prints, for the samples in samples/:
+* text exports, .docx and typed PDFs: pages per second end to end (load + segment + fields) and
+  the peak resident memory of a process doing just that;
+* on the same PDFs in the same run, pdfplumber's bare ``extract_tables()`` as the reference, and
+  the ratio pipeline / reference (the target is <= 1.5);
+* scanned PDFs (if bench/bench_ocr.py is present): seconds per page against plain Tesseract.
+
+Each measurement runs in a fresh child process so peak memory is that format's own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+REPEAT = 3
+
+
+def _files(kind: str) -> list[Path]:
+    if kind == "text":
+        return sorted(SAMPLES.glob("*.txt"))
+    if kind == "docx":
+        return sorted(SAMPLES.glob("*.docx"))
+    if kind == "pdf":
+        return sorted(p for p in SAMPLES.glob("*.pdf") if ".scan." not in p.name)
+    raise ValueError(kind)
+
+
+def _printed_pages(f: Path, loaded: int) -> int:
+    """Return the printed page count: a Word file's PDF rendering beside it knows it, Word doesn't."""
+    pdf = f.with_suffix(".pdf")
+    if f.suffix == ".docx" and pdf.exists():
+        import pdfplumber
+
+        with pdfplumber.open(pdf) as doc:
+            return len(doc.pages)
+    return max(1, loaded)
+
+
+def _run_pipeline(kind: str, q: mp.Queue) -> None:  # type: ignore[type-arg]
+    from tthc_extract.loaders import load
+    from tthc_extract.pipeline import plan_from_document
+
+    files = _files(kind)
+    pages = 0
+    counts = {}
+    for f in files:  # warm-up: imports, grammar compilation
+        counts[f] = _printed_pages(f, len(load(f).pages))
+        plan_from_document(load(f))
+    times = []
+    for _ in range(REPEAT):
+        t0 = time.perf_counter()
+        pages = 0
+        for f in files:
+            doc = load(f)
+            plan_from_document(doc)
+            pages += counts[f]
+        times.append(time.perf_counter() - t0)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    q.put({"files": len(files), "pages": pages, "seconds": statistics.median(times), "rss_mb": rss_mb})
+
+
+def _run_pdfplumber(q: mp.Queue) -> None:  # type: ignore[type-arg]
+    import pdfplumber
+
+    files = _files("pdf")
+    for f in files[:1]:
+        with pdfplumber.open(f) as pdf:
+            pdf.pages[0].extract_tables()
+    times = []
+    pages = 0
+    for _ in range(REPEAT):
+        t0 = time.perf_counter()
+        pages = 0
+        for f in files:
+            with pdfplumber.open(f) as pdf:
+                for page in pdf.pages:
+                    page.extract_tables()
+                    pages += 1
+        times.append(time.perf_counter() - t0)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    q.put({"files": len(files), "pages": pages, "seconds": statistics.median(times), "rss_mb": rss_mb})
+
+
+def _in_child(target, *args):  # type: ignore[no-untyped-def]
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=target, args=(*args, q))
+    p.start()
+    res = q.get()
+    p.join()
+    return res
+
+
+def main() -> int:
+    print(f"tthc-extract benchmark (median of {REPEAT} runs, warm; each row in its own process)\n")
+    print(f"{'input':<28}{'files':>6}{'pages':>7}{'seconds':>10}{'pages/s':>10}{'peak MB':>10}")
+    results = {}
+    for kind in ("text", "docx", "pdf"):
+        if not _files(kind):
+            continue
+        r = _in_child(_run_pipeline, kind)
+        results[kind] = r
+        print(f"{kind + ' (pipeline)':<28}{r['files']:>6}{r['pages']:>7}{r['seconds']:>10.3f}"
+              f"{r['pages'] / r['seconds']:>10.1f}{r['rss_mb']:>10.0f}")
+    if _files("pdf"):
+        ref = _in_child(_run_pdfplumber)
+        print(f"{'pdf (pdfplumber tables)':<28}{ref['files']:>6}{ref['pages']:>7}{ref['seconds']:>10.3f}"
+              f"{ref['pages'] / ref['seconds']:>10.1f}{ref['rss_mb']:>10.0f}")
+        ratio = results["pdf"]["seconds"] / ref["seconds"]
+        print(f"\ntyped PDF end to end / pdfplumber extract_tables(): {ratio:.2f}x (target <= 1.5x)")
+    if "docx" in results:
+        d = results["docx"]
+        print(f".docx: {d['pages'] / d['seconds']:.0f} pages/s (target >= 20)")
+    ocr = Path(__file__).with_name("bench_ocr.py")
+    if ocr.exists():
+        print()
+        sys.stdout.flush()
+        import runpy
+
+        runpy.run_path(str(ocr), run_name="__main__")
+    scale = Path(__file__).with_name("bench_scale.py")
+    if scale.exists():
+        print()
+        sys.stdout.flush()
+        import runpy
+
+        runpy.run_path(str(scale), run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
