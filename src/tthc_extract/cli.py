@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import sys
 import time
 from pathlib import Path
@@ -13,38 +12,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from tthc_extract import __version__
+from tthc_extract.check.command import check
 from tthc_extract.export.writers import append_jsonl, json_path_for, write_json, write_parquet
-from tthc_extract.loaders import SUPPORTED_EXTS
+from tthc_extract.inputs import expand_inputs
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured data from TTHC-control plan decisions.")
 err = Console(stderr=True)
 out = Console()
-
-
-def expand_inputs(items: list[str]) -> list[tuple[Path, Path | None]]:
-    """Return (file, root) pairs for files, folders (recursive) and globs; root mirrors sub-folders."""
-    found: list[tuple[Path, Path | None]] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_EXTS and not f.name.startswith("."):
-                    found.append((f, p))
-        elif any(ch in item for ch in "*?["):
-            base = Path(item.split("*")[0].split("?")[0].split("[")[0])
-            root = base if base.is_dir() else base.parent
-            found.extend((Path(m), root) for m in sorted(glob.glob(item, recursive=True)) if Path(m).is_file())
-        else:
-            found.append((p, None))
-    seen: set[Path] = set()
-    unique = []
-    for f, r in found:
-        if f not in seen:
-            seen.add(f)
-            unique.append((f, r))
-    return unique
 
 
 @app.command()
@@ -149,6 +125,9 @@ def schema(
             out.print(str(p), markup=False)
         return
     sys.stdout.write(render(plan_schema()))
+
+
+app.command("check")(check)
 
 
 @app.command()

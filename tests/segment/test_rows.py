@@ -121,3 +121,13 @@ def test_helpers() -> None:
     assert valid_stt("1.") and valid_stt("1.2") and not valid_stt("3, 4.")
     assert continues("Thường", "xuyên") and continues("Nghị định số", "45/2020/NĐ-CP")
     assert not continues("Văn bản góp ý.", "Quyết định công bố")
+
+
+def test_first_section_printed_as_one() -> None:
+    rows, sections = _assemble(
+        "1\tBan hành văn bản\ta) Quyết định.\tVăn phòng UBND tỉnh.\tTháng 02\n"
+        "1\tXây dựng văn bản.\t\tVăn phòng UBND tỉnh.\tQuý IV\n"
+        "II\tKiểm soát\t\t\t\n2\tGóp ý.\tVăn bản.\tSở Tư pháp.\tThường xuyên"
+    )
+    assert [s.number for s in sections] == ["I", "II"] and sections[0].title == "Ban hành văn bản"
+    assert [(r.section, r.stt) for r in rows] == [("I", None), ("I", "1"), ("II", "2")]

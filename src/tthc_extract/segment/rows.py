@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from tthc_extract import grammars
 from tthc_extract.segment.tables import GridRow
+from tthc_extract.text.normalize import one_line
 
 DATA_FIELDS = ("result", "agency", "lead", "support", "deadline")
 TEXT_FIELDS = ("stt", "task", *DATA_FIELDS)
@@ -221,6 +222,27 @@ class Assembler:
         for i, gr in enumerate(rows):
             nxt = rows[i + 1] if i + 1 < len(rows) else None
             self._feed_one(gr, nxt, rows[i + 1 :])
+        self._repair_first_section()
+
+    def _repair_first_section(self) -> None:
+        """Read a first row numbered "1" as section I when the sections start at II.
+
+        Roman "I" is often printed or OCR'd as "1"; the tell is a table whose sections begin at
+        II while its first two rows are both numbered 1 (the section line, then its first task).
+        GOLD_SPEC keeps such a section line that carries cells as a row without STT.
+        """
+        if not self.sections or self.sections[0].number != "II":
+            return
+        pre = [r for r in self.rows if r.section is None]
+        if len(pre) < 2 or pre[0].stt != "1" or pre[1].stt != "1":
+            return
+        first = pre[0]
+        first.stt = None
+        title = one_line(first.get("task"))
+        self.sections.insert(0, Section(number="I", title=title))
+        for r in pre:
+            r.section, r.section_title = "I", title
+        first.warnings.append("section I printed as '1' and carrying its own cells: kept as a row without STT")
 
     def _feed_one(self, gr: GridRow, nxt: GridRow | None, rest: list[GridRow]) -> None:
         texts = {f: gr.cells.get(f, "") for f in TEXT_FIELDS if f in gr.cells}
