@@ -174,6 +174,19 @@ def _join(a: str, b: str) -> str:
     return a.rstrip() + "\n" + b.lstrip() if _BULLET.match(b) else a.rstrip() + " " + b.lstrip()
 
 
+def _starts_fresh(prev: str, cur: str) -> bool:
+    """Return True when ``cur`` plainly starts something new after ``prev`` (a finished text).
+
+    A bullet that goes on a bulleted list, or any text after a list separator (";", ","), is
+    not fresh: page breaks often fall between two items of one cell's list.
+    """
+    if continues(prev, cur) or not prev.strip():
+        return not prev.strip()
+    if _BULLET.match(cur) and _has_bullets(prev):
+        return False
+    return not ends_unfinished(prev)
+
+
 def _has_bullets(text: str) -> bool:
     """Return True when the text is (partly) a bulleted list."""
     return any(_BULLET.match(ln) for ln in text.split("\n"))
@@ -396,7 +409,9 @@ class Assembler:
         if gr.page_top or gr.hint_split:
             cont = {f: continues(prev.get(f), t) for f, t in texts.items() if t.strip()}
             task_cont = cont.get("task", False)
-            if task_cont or (not task and (gr.hint_split or (cont and all(cont.values())))):
+            # The loader's hint counts only when no cell plainly starts something new.
+            fresh = any(_starts_fresh(prev.get(f), t) for f, t in texts.items() if t.strip() and not cont.get(f))
+            if task_cont or (not task and ((cont and all(cont.values())) or (gr.hint_split and not fresh))):
                 self._append(prev, gr, texts)
                 return
             if not task:
@@ -421,8 +436,17 @@ class Assembler:
         """Add a sub-row: STT and task repeated from ``prev``; merged empty cells copied."""
         row = self._new_row(gr, prev.stt, {**texts, "task": prev.get("task")})
         row.is_subrow = True
-        fields = tuple(f for f in (*self.agency_fields, "deadline") if f not in texts or not texts[f].strip())
+        # A cell merged with the row above holds that row's (whole) value, even when the page
+        # break cut the merged cell and only its tail sits on this page.
+        for f in gr.merged - {"stt", "task"}:
+            if prev.get(f):
+                row.texts[f] = prev.get(f)
         _merge_split_list(prev, row, self.agency_fields)
+        if gr.merges_known:
+            return  # the source shows merges: an empty cell is really empty
+        # Agencies are one group: a sub-row naming its own lead keeps its (empty) support.
+        agencies_empty = not any(row.get(f).strip() for f in self.agency_fields)
+        fields = (*(self.agency_fields if agencies_empty else ()), "deadline")
         self._fill_from(row, prev, fields, "merged with the row above")
 
 

@@ -16,6 +16,10 @@ from tthc_extract.segment.header import ColumnMap, is_column_number_row, map_hea
 # headers): a paragraph longer than this many characters ends the table.
 _MAX_GAP_TEXT = 80
 
+# Table-finding methods that see merged cells: in their tables an empty cell is really empty,
+# while text exports lose merges (an empty cell under a merged one looks blank).
+MERGE_AWARE_METHODS = frozenset({"docx", "html", "lattice", "ocr-lattice"})
+
 
 @dataclass
 class GridRow:
@@ -32,6 +36,7 @@ class GridRow:
     spanning: bool = False
     confidence: float | None = None
     n_cells: int = 0
+    merges_known: bool = False
 
 
 @dataclass
@@ -72,6 +77,7 @@ def _grid_row(row: TableRow, cmap: ColumnMap, piece: Table, r_index: int, page_t
         spanning=spanning,
         confidence=min(confs) if confs else None,
         n_cells=len(non_empty),
+        merges_known=piece.method in MERGE_AWARE_METHODS,
     )
 
 
