@@ -131,3 +131,49 @@ def test_first_section_printed_as_one() -> None:
     )
     assert [s.number for s in sections] == ["I", "II"] and sections[0].title == "Ban hành văn bản"
     assert [(r.section, r.stt) for r in rows] == [("I", None), ("I", "1"), ("II", "2")]
+
+
+def _lattice_doc(pages: list[list[list[tuple[str, bool]]]]) -> list[Row]:
+    """Build a merge-aware (lattice) document: pages of rows of (text, merged_from_above) cells."""
+    from tthc_extract.model.document import Cell, Document, Table, TableRow
+
+    head = TableRow(cells=[Cell(text=t, col=i) for i, t in enumerate(["STT", "Nhiệm vụ", "Kết quả", "Cơ quan thực hiện", "Thời hạn"])])
+    blocks = []
+    for p, rows in enumerate(pages):
+        trs = [head] + [
+            TableRow(
+                cells=[Cell(text=t, col=i, merged_from_above=m) for i, (t, m) in enumerate(r)],
+                split_from_previous_page=(p > 0 and k == 0),
+            )
+            for k, r in enumerate(rows)
+        ]
+        blocks.append(Table(index=p, rows=trs, n_cols=5, page=p + 1, method="lattice"))
+    (tt,), _ = find_task_tables(Document(source="x.pdf", format="pdf", blocks=blocks))
+    return assemble(tt.rows, False)[0]
+
+
+def test_merged_cell_cut_by_page_break_takes_the_whole_value() -> None:
+    n = ("", False)
+    rows = _lattice_doc([
+        [[("1", False), ("Số hóa hồ sơ", False), ("Kiểm tra, hỗ trợ tổ chức;", False), ("Sở, ban, ngành; UBND cấp huyện;", False), ("Thường xuyên", False)]],
+        [
+            [n, n, ("đảm bảo 100% có tài khoản.", False), ("UBND cấp xã; Bưu điện tỉnh", False), n],
+            [("", True), ("", True), ("Số hóa bắt buộc.", False), ("UBND cấp xã; Bưu điện tỉnh", True), ("Quý III", False)],
+        ],
+    ])
+    assert len(rows) == 2
+    full = "Sở, ban, ngành; UBND cấp huyện; UBND cấp xã; Bưu điện tỉnh"
+    assert rows[0].get("result") == "Kiểm tra, hỗ trợ tổ chức; đảm bảo 100% có tài khoản."
+    assert rows[0].get("agency") == full and rows[1].get("agency") == full
+    assert rows[1].get("task") == "Số hóa hồ sơ" and rows[1].get("deadline") == "Quý III"
+
+
+def test_page_split_hint_does_not_join_a_fresh_subrow() -> None:
+    n = ("", False)
+    rows = _lattice_doc([
+        [[("5", False), ("Thực hiện TTHC điện tử.", False), ("Kết nối dữ liệu.", False), ("Sở TT&TT.", False), ("Trong năm 2022", False)]],
+        [[n, n, ("Tái sử dụng hồ sơ.", False), ("Sở, ban, ngành.", False), ("Thường xuyên trong năm", False)]],
+    ])
+    assert [(r.stt, r.get("result"), r.get("deadline")) for r in rows] == [
+        ("5", "Kết nối dữ liệu.", "Trong năm 2022"), ("5", "Tái sử dụng hồ sơ.", "Thường xuyên trong năm")
+    ]
