@@ -18,6 +18,8 @@ from tthc_extract.fields.metadata import extract_metadata
 from tthc_extract.loaders import load
 from tthc_extract.model.document import Document
 from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow
+from tthc_extract.segment.generic import generic_tables
+from tthc_extract.segment.prose import extract_prose_tasks
 from tthc_extract.segment.rows import Row, assemble
 from tthc_extract.segment.tables import TaskTable, find_task_tables
 from tthc_extract.text.normalize import one_line
@@ -76,7 +78,7 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
 def plan_from_document(doc: Document, file: str | None = None) -> Plan:
     """Return the Plan read from an intermediate document (any loader's output)."""
     file = file or doc.source
-    tasks, _others = find_task_tables(doc)
+    tasks, others = find_task_tables(doc)
     first_task = tasks[0].pieces[0] if tasks else None
     meta = extract_metadata(doc, first_task_table=first_task)
     plan = Plan(
@@ -96,7 +98,9 @@ def plan_from_document(doc: Document, file: str | None = None) -> Plan:
             plan.rows.append(_task_row(r, tt, n, file, meta.plan_year))
         if tt.unmapped_titles:
             plan.warnings.append(f"table {tt.pieces[0]}: unmapped columns: {', '.join(tt.unmapped_titles)}")
-    if not tasks:
+    plan.prose_tasks = extract_prose_tasks(doc, meta.plan_year, file, task_tables=tasks)
+    plan.tables = generic_tables(others, doc, file)
+    if not tasks and not plan.prose_tasks:
         plan.warnings.append("no task table found (no header with task/agency/deadline columns)")
     if any(p.needs_ocr and not p.ocr_done for p in doc.pages):
         plan.status = "partial"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tthc_extract.export.frames import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, ROWS_SCHEMA
+from tthc_extract.export.frames import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA
 from tthc_extract.model.plan import Plan
 
 
@@ -31,6 +31,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
         "documents.parquet.json": _arrow_schema_json(DOCUMENTS_SCHEMA),
         "rows.parquet.json": _arrow_schema_json(ROWS_SCHEMA),
         "agencies.parquet.json": _arrow_schema_json(AGENCIES_SCHEMA),
+        "prose_tasks.parquet.json": _arrow_schema_json(PROSE_SCHEMA),
     }
 
 

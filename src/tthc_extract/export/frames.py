@@ -66,6 +66,29 @@ ROWS_SCHEMA = pa.schema([
     ("warnings", pa.list_(pa.string())),
 ])
 
+PROSE_SCHEMA = pa.schema([
+    ("file", pa.string()),
+    ("province", pa.string()),
+    ("plan_year", pa.int32()),
+    ("doc_number", pa.string()),
+    ("section", pa.string()),
+    ("number", pa.string()),
+    ("task", pa.string()),
+    ("text", pa.string()),
+    ("lead_agencies", pa.list_(pa.string())),
+    ("support_agencies", pa.list_(pa.string())),
+    ("lead_canonical", pa.list_(pa.string())),
+    ("support_canonical", pa.list_(pa.string())),
+    ("deadline_raw", pa.string()),
+    ("deadline_kind", pa.string()),
+    ("deadline_start", pa.date32()),
+    ("deadline_end", pa.date32()),
+    ("deadline_dates", pa.list_(pa.date32())),
+    ("pages", pa.list_(pa.int32())),
+    ("lines", pa.list_(pa.int32())),
+    ("warnings", pa.list_(pa.string())),
+])
+
 AGENCIES_SCHEMA = pa.schema([
     ("file", pa.string()),
     ("row_id", pa.string()),
@@ -118,6 +141,28 @@ def row_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
     return out
 
 
+def prose_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
+    """Return one dict per prose task with the prose_tasks.parquet columns."""
+    out = []
+    for p in plans:
+        d = p.document
+        for t in p.prose_tasks:
+            out.append({
+                "file": p.file, "province": d.province, "plan_year": d.plan_year,
+                "doc_number": d.doc_number, "section": t.section, "number": t.number,
+                "task": t.task, "text": t.text,
+                "lead_agencies": [a.name for a in t.lead_agencies],
+                "support_agencies": [a.name for a in t.support_agencies],
+                "lead_canonical": [a.canonical for a in t.lead_agencies],
+                "support_canonical": [a.canonical for a in t.support_agencies],
+                "deadline_raw": t.deadline_raw, "deadline_kind": t.deadline.kind,
+                "deadline_start": t.deadline.start, "deadline_end": t.deadline.end,
+                "deadline_dates": list(t.deadline.dates), "pages": list(t.provenance.pages),
+                "lines": list(t.provenance.lines), "warnings": list(t.warnings),
+            })
+    return out
+
+
 def agency_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
     """Return one dict per row x agency x role with the agencies.parquet columns."""
     out = []
@@ -156,3 +201,8 @@ def documents_frame(plans: Iterable[Plan]) -> pd.DataFrame:
 def agencies_frame(plans: Iterable[Plan]) -> pd.DataFrame:
     """Return the agencies of ``plans`` as a DataFrame (agencies.parquet columns)."""
     return _frame(agency_records(plans), AGENCIES_SCHEMA)
+
+
+def prose_frame(plans: Iterable[Plan]) -> pd.DataFrame:
+    """Return the prose tasks of ``plans`` as a DataFrame (prose_tasks.parquet columns)."""
+    return _frame(prose_records(plans), PROSE_SCHEMA)

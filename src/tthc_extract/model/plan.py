@@ -159,6 +159,12 @@ class Plan(BaseModel):
 
         return agencies_frame([self])
 
+    def prose_frame(self) -> pd.DataFrame:
+        """Return the prose tasks as a DataFrame (the prose_tasks.parquet columns)."""
+        from tthc_extract.export.frames import prose_frame
+
+        return prose_frame([self])
+
     def to_json_dict(self) -> dict[str, Any]:
         """Return the JSON-ready dict written to ``<file>.json``."""
         return self.model_dump(mode="json")

@@ -385,7 +385,7 @@ def subject_clause(text: str) -> tuple[str, int]:
             pos = filler.end()
             continue
         obj = g.objects.match(text, at)
-        if obj is not None and g.head.match(text, obj.end()):
+        if obj is not None and g.head.match(text, obj.end()) and not g.not_subject.match(text, obj.end()):
             stop = obj.end() + noun_phrase_end(text[obj.end():])
             pieces.append(text[at:stop])
             pos = stop

@@ -1,0 +1,390 @@
+"""Numbered prose tasks: grammar examples, three provinces' styles and the sample 000 appendix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import regex as re
+
+from tthc_extract import grammars
+from tthc_extract.loaders import load
+from tthc_extract.model.document import Document, Paragraph, Prov
+from tthc_extract.model.plan import ProseTask
+from tthc_extract.segment.prose import (
+    debug_prose,
+    extract_prose_tasks,
+    for_whom,
+    grammar,
+    item_agencies,
+    noun_phrase_end,
+    paragraph_lines,
+    section_assigns,
+    sentences,
+    split_heading,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "prose"
+G = grammars.load("prose")
+
+
+def _names(agencies: list) -> list[str]:
+    return [a.name for a in agencies]
+
+
+def _tasks(name: str, year: int) -> list[ProseTask]:
+    doc = load(FIXTURES / name)
+    return extract_prose_tasks(doc, year, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Grammar examples
+
+
+@pytest.mark.parametrize("text", G["lines"]["examples_hard"])
+def test_hard_break_examples(text: str) -> None:
+    assert grammar().hard_break.match(text)
+
+
+@pytest.mark.parametrize("text", G["lines"]["examples_soft"])
+def test_soft_wrap_examples(text: str) -> None:
+    assert not grammar().hard_break.match(text)
+
+
+@pytest.mark.parametrize("text", G["lines"]["examples_furniture"])
+def test_furniture_examples(text: str) -> None:
+    assert grammar().furniture.match(text)
+
+
+@pytest.mark.parametrize("text", G["parts"]["examples_opens"])
+def test_part_opening_examples(text: str) -> None:
+    assert grammar().opens.match(text)
+
+
+@pytest.mark.parametrize("text", G["parts"]["examples_not_opens"])
+def test_part_non_opening_examples(text: str) -> None:
+    assert not grammar().opens.match(text)
+
+
+@pytest.mark.parametrize("text", G["parts"]["examples_decision"])
+def test_decision_examples(text: str) -> None:
+    assert grammar().decision.match(text)
+
+
+@pytest.mark.parametrize("text", G["parts"]["examples_ends"])
+def test_part_end_examples(text: str) -> None:
+    assert grammar().ends.match(text)
+
+
+@pytest.mark.parametrize("text", G["sections"]["examples_roman"])
+def test_roman_section_examples(text: str) -> None:
+    m = grammar().roman.match(text)
+    assert m and m["num"] in {"I", "II", "III", "IV", "V"}
+
+
+@pytest.mark.parametrize("text", G["sections"]["examples_not_roman"])
+def test_roman_section_non_examples(text: str) -> None:
+    assert not grammar().roman.match(text)
+
+
+@pytest.mark.parametrize("text", G["sections"]["examples_caps"])
+def test_caps_section_examples(text: str) -> None:
+    m = grammar().caps.match(text)
+    assert m and (grammar().skip.search(m["title"]) or grammar().assign.search(m["title"]))
+
+
+@pytest.mark.parametrize("title", G["sections"]["examples_skip"])
+def test_skipped_section_examples(title: str) -> None:
+    assert not section_assigns(title)
+
+
+@pytest.mark.parametrize("title", G["sections"]["examples_assign"])
+def test_assigning_section_examples(title: str) -> None:
+    assert section_assigns(title)
+
+
+@pytest.mark.parametrize("text", G["items"]["examples_number"])
+def test_item_number_examples(text: str) -> None:
+    assert grammar().number.match(text)
+
+
+@pytest.mark.parametrize("text", G["items"]["examples_not_number"])
+def test_item_non_number_examples(text: str) -> None:
+    assert not grammar().number.match(text)
+
+
+@pytest.mark.parametrize("text", G["items"]["examples_closing"])
+def test_closing_examples(text: str) -> None:
+    assert grammar().closing.match(text)
+
+
+@pytest.mark.parametrize("case", G["items"]["examples_sentences"])
+def test_sentence_examples(case: dict) -> None:
+    assert sentences(case["text"]) == case["sentences"]
+
+
+@pytest.mark.parametrize("text", G["items"]["examples_bullet"])
+def test_bullet_examples(text: str) -> None:
+    m = grammar().bullet.match(text)
+    assert m and m.end() > 0 and text[m.end()].isupper()
+
+
+@pytest.mark.parametrize("text", G["subjects"]["examples_lead_in"])
+def test_lead_in_examples(text: str) -> None:
+    assert grammar().lead_in.match(text)
+
+
+@pytest.mark.parametrize("text", G["subjects"]["examples_not_subject"])
+def test_not_subject_examples(text: str) -> None:
+    assert grammar().not_subject.match(text)
+    assert item_agencies([], [text]) == ([], [])
+
+
+@pytest.mark.parametrize("text", G["subjects"]["examples_subject"])
+def test_subject_examples(text: str) -> None:
+    assert not grammar().not_subject.match(text)
+    assert noun_phrase_end(text) > 0
+
+
+@pytest.mark.parametrize("case", G["subjects"]["examples_np"] + G["subjects"]["examples_predicate"])
+def test_noun_phrase_examples(case: dict) -> None:
+    assert case["text"][: noun_phrase_end(case["text"])] == case["subject"]
+
+
+@pytest.mark.parametrize("case", G["subjects"]["examples_fillers"])
+def test_filler_examples(case: dict) -> None:
+    lead, support = item_agencies([], [case["text"]])
+    assert (_names(lead), _names(support)) == (case.get("lead", []), case.get("support", []))
+
+
+@pytest.mark.parametrize("case", G["headings"]["examples_for_whom"] + G["headings"]["examples_reference"])
+def test_for_whom_examples(case: dict) -> None:
+    assert _names(for_whom(case["text"])) == case["lead"]
+
+
+@pytest.mark.parametrize("entry", G["agency_labels"])
+def test_agency_label_examples(entry: dict) -> None:
+    for case in entry["examples"]:
+        assert re.match(entry["pattern"], case["text"], re.IGNORECASE)
+        lead, support = item_agencies([], [f"- {case['text']}"])
+        assert (_names(lead), _names(support)) == (case.get("lead", []), case.get("support", []))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces
+
+
+def test_soft_wraps_are_joined_and_bullets_kept() -> None:
+    p = Paragraph(
+        text="1. Đối với đơn vị, địa phương thuộc đối tượng kiểm tra theo kế hoạch Đoàn\n"
+        "kiểm tra của tỉnh:\n- Gửi báo cáo cho Đoàn kiểm tra.\n15",
+        prov=Prov(page=3, line=40),
+    )
+    lines = paragraph_lines(p)
+    assert [ln.text for ln in lines] == [
+        "1. Đối với đơn vị, địa phương thuộc đối tượng kiểm tra theo kế hoạch Đoàn kiểm tra của tỉnh:",
+        "- Gửi báo cáo cho Đoàn kiểm tra.",
+    ]
+    assert [(ln.page, ln.line) for ln in lines] == [(3, 40), (3, 42)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "task", "rest"),
+    [
+        ("Cấp tỉnh: Các sở, ban, ngành rà soát.", "Cấp tỉnh", "Các sở, ban, ngành rà soát."),
+        ("Đối với các sở, ban, ngành:", "Đối với các sở, ban, ngành:", ""),
+        ("Tập huấn nghiệp vụ. Sở Nội vụ chủ trì.", "Tập huấn nghiệp vụ.", "Sở Nội vụ chủ trì."),
+        ("Thời gian thực hiện: Quý II/2022", "Thời gian thực hiện: Quý II/2022", ""),
+        ("Rà soát TTHC. Thời gian thực hiện: Quý II/2022.", "Rà soát TTHC.", "Thời gian thực hiện: Quý II/2022."),
+    ],
+)
+def test_split_heading(heading: str, task: str, rest: str) -> None:
+    assert split_heading(heading) == (task, rest)
+
+
+# ---------------------------------------------------------------------------------------------
+# Three styles of prose plans (fixtures written from the patterns of the issue)
+
+# (section, number, lead, support, deadline kind, deadline end, deadline dates)
+LABEL_LINES = [
+    ("II", "1", ["Sở Tư pháp"], ["Các sở, ban, ngành", "UBND cấp huyện"], "quarter", "2023-06-30", []),
+    ("II", "2", ["Văn phòng UBND tỉnh"], ["Sở Thông tin và Truyền thông"], "month", "2023-06-30", []),
+    ("II", "3", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "recurring", "2023-12-31", []),
+    ("IV", "1", ["Các sở, ban, ngành", "UBND cấp huyện"], [], "date", "2023-12-15", []),
+    ("IV", "2", ["Sở Tư pháp"], [], "unknown", None, []),
+]
+INLINE_DUE = [
+    ("II", "1", ["Sở Tư pháp"], ["Văn phòng UBND tỉnh", "các cơ quan liên quan"], "date", "2017-04-30", []),
+    ("II", "2", ["Sở Thông tin và Truyền thông"], [], "quarter", "2017-09-30", []),
+    ("II", "3", ["Văn phòng UBND tỉnh"], [], "month", "2017-05-31", []),
+    ("II", "4", ["Đài Phát thanh - Truyền hình tỉnh", "Báo Quảng Trị"], [], "unknown", None, []),
+]
+TWO_LEVELS = [
+    ("II", "1", ["Các sở, ban, ngành", "UBND cấp huyện"], [], "multiple", "2022-09-30", ["2022-06-30", "2022-09-30"]),
+    ("II", "2.1", ["Các sở, ban, ngành"], [], "date", "2022-03-31", []),
+    ("II", "2.2", ["UBND cấp huyện"], [], "date", "2022-04-30", []),
+    ("II", "3", ["Sở Nội vụ"], ["Văn phòng UBND tỉnh"], "month", "2022-11-30", []),
+]
+
+LETTERED_LABELS = [
+    ("II", "1", ["Sở Tư pháp"], [], "quarter", "2022-06-30", []),
+    ("II", "2", ["Văn phòng UBND tỉnh"], ["các sở, ban, ngành"], "recurring", "2022-12-31", []),
+    ("II", "3", ["Sở Nội vụ", "UBND cấp huyện"], [], "multiple", "2022-09-30", ["2022-06-30", "2022-09-30"]),
+    ("II", "4", ["Các cơ quan, đơn vị"], [], "unknown", None, []),
+    ("II", "5", [], ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], "unknown", None, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "expected"),
+    [
+        ("label_lines.txt", 2023, LABEL_LINES),
+        ("inline_due.txt", 2017, INLINE_DUE),
+        ("two_levels.txt", 2022, TWO_LEVELS),
+        ("lettered_labels.txt", 2022, LETTERED_LABELS),
+    ],
+)
+def test_prose_styles(name: str, year: int, expected: list[tuple]) -> None:
+    got = [
+        (
+            t.section,
+            t.number,
+            _names(t.lead_agencies),
+            _names(t.support_agencies),
+            t.deadline.kind,
+            t.deadline.end.isoformat() if t.deadline.end else None,
+            [d.isoformat() for d in t.deadline.dates],
+        )
+        for t in _tasks(name, year)
+    ]
+    assert got == expected
+
+
+def test_labelled_lines_give_the_raw_deadline_and_body() -> None:
+    t = _tasks("label_lines.txt", 2023)[0]
+    assert t.task == "Rà soát, đánh giá thủ tục hành chính"
+    assert t.deadline_raw == "Thời gian thực hiện: Quý II/2023"
+    assert t.text == (
+        "- Cơ quan chủ trì: Sở Tư pháp. - Cơ quan phối hợp: Các sở, ban, ngành; UBND cấp huyện. "
+        "- Thời gian thực hiện: Quý II/2023."
+    )
+    assert t.provenance.file == "label_lines.txt"
+    assert t.provenance.lines == [26, 28, 30, 32]
+
+
+def test_closing_words_and_recipients_are_not_part_of_the_last_item() -> None:
+    last = _tasks("label_lines.txt", 2023)[-1]
+    assert last.text == "Sở Tư pháp có trách nhiệm theo dõi, đôn đốc, tổng hợp báo cáo UBND tỉnh."
+    assert "Nơi nhận" not in last.text
+
+
+def test_decision_articles_are_not_tasks() -> None:
+    tasks = _tasks("inline_due.txt", 2017)
+    assert all(t.section == "II" for t in tasks)  # "Điều 2" items 1 and 2 are the decision's
+
+
+def test_parent_without_body_gives_only_its_sub_items() -> None:
+    numbers = [t.number for t in _tasks("two_levels.txt", 2022)]
+    assert "2" not in numbers and numbers.count("2.1") == 1
+
+
+def test_lettered_sub_tasks_stay_in_the_body_with_their_labelled_deadlines() -> None:
+    t = _tasks("lettered_labels.txt", 2022)[2]
+    assert t.deadline_raw == "Thời gian: Tháng 6/2022; Thời gian: Tháng 9/2022"
+    assert t.text.startswith("a) Đánh giá cấp tỉnh - Đơn vị chủ trì: Sở Nội vụ - Thời gian: Tháng 6/2022 b)")
+
+
+def test_two_levels_raw_deadline_keeps_both_phrases() -> None:
+    t = _tasks("two_levels.txt", 2022)[0]
+    assert t.deadline_raw == "hoàn thành trước ngày 30/6/2022; hoàn thành trước ngày 30/9/2022"
+
+
+def test_part_with_a_task_table_gives_no_prose_tasks() -> None:
+    # sample 002: its plan has a task table, so its "IV. TỔ CHỨC THỰC HIỆN" items are no prose tasks
+    doc = load(ROOT / "samples" / "002_c4b107cd9cf43351.txt")
+    assert extract_prose_tasks(doc, 2022, "002") == []
+
+
+def test_empty_document() -> None:
+    assert extract_prose_tasks(Document(source="x.txt", format="text"), 2022, "x.txt") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Sample 000: the appendix "Phụ lục" sections II-IV against the gold
+
+
+def test_sample_000_appendix_matches_gold() -> None:
+    gold = json.loads((FIXTURES / "000_ddb247df984a7d22.prose_tasks.json").read_text(encoding="utf-8"))
+    doc = load(ROOT / "samples" / "000_ddb247df984a7d22.txt")
+    got = extract_prose_tasks(doc, gold["plan_year"], "000_ddb247df984a7d22.txt")
+    assert len(got) == len(gold["prose_tasks"])
+    for g, t in zip(gold["prose_tasks"], got, strict=True):
+        assert (t.section, t.number, t.task) == (g["section"], g["number"], g["task"])
+        assert t.text == g["text"]
+        assert _names(t.lead_agencies) == g["lead"]
+        assert _names(t.support_agencies) == g["support"]
+        assert t.deadline_raw == g["deadline_raw"]
+        assert t.deadline.model_dump(mode="json") == g["deadline"]
+        assert t.provenance.pages and t.provenance.lines
+
+
+def test_lettered_sections_and_parenthesised_numbers() -> None:
+    texts = [
+        "KẾ HOẠCH",
+        "Cải cách thủ tục hành chính năm 2024",
+        "A. MỤC ĐÍCH, YÊU CẦU",
+        "1) Sở Tư pháp chủ trì nâng cao chất lượng, hoàn thành trước ngày 30/6/2024.",
+        "B. NHIỆM VỤ CỤ THỂ",
+        "1) UBND CẤP HUYỆN",
+        "- Chỉ đạo UBND cấp xã niêm yết thủ tục hành chính, hoàn thành trước ngày 30/6/2024.",
+        "2) Công an tỉnh phối hợp với Sở Tư pháp hướng dẫn đăng ký cư trú. Thời gian thực hiện: Quý III/2024.",
+    ]
+    doc = Document(
+        source="x.docx",
+        format="docx",
+        blocks=[Paragraph(text=t, prov=Prov(page=1 + i // 4)) for i, t in enumerate(texts)],
+    )
+    got = [
+        (t.section, t.number, t.task, _names(t.lead_agencies), _names(t.support_agencies), t.deadline.kind)
+        for t in extract_prose_tasks(doc, 2024, "x.docx")
+    ]
+    assert got == [
+        ("B", "1", "UBND CẤP HUYỆN", ["UBND CẤP HUYỆN"], [], "date"),
+        ("B", "2", "Công an tỉnh phối hợp với Sở Tư pháp hướng dẫn đăng ký cư trú.", ["Công an tỉnh"], ["Sở Tư pháp"], "quarter"),
+    ]
+
+
+def test_debug_prose_says_why_items_are_left_out() -> None:
+    doc = load(FIXTURES / "two_levels.txt")
+    verdicts = {(r["section"], r["number"]): r["verdict"] for r in debug_prose(doc, 2022)}
+    assert verdicts == {
+        ("I", "1"): "section assigns no work",
+        ("II", "1"): "task",
+        ("II", "2"): "parent of sub-items",
+        ("II", "2.1"): "task",
+        ("II", "2.2"): "task",
+        ("II", "3"): "task",
+    }
+    sample = load(ROOT / "samples" / "000_ddb247df984a7d22.txt")
+    verdicts = {(r["section"], r["number"]): r["verdict"] for r in debug_prose(sample, 2022)}
+    assert verdicts[("III", "1.3")] == "no agency or due time"
+    assert verdicts[("III", "1")] == "parent of sub-items"
+
+
+def test_end_to_end_with_the_pipeline_parts() -> None:
+    # what plan_from_document will do: one find_task_tables, both extractors, one Plan JSON
+    from tthc_extract.pipeline import plan_from_document
+    from tthc_extract.segment.generic import generic_tables
+    from tthc_extract.segment.tables import find_task_tables
+
+    doc = load(ROOT / "samples" / "000_ddb247df984a7d22.txt")
+    plan = plan_from_document(doc, "000_ddb247df984a7d22.txt")
+    tasks, others = find_task_tables(doc)
+    plan.prose_tasks = extract_prose_tasks(doc, plan.document.plan_year, plan.file, task_tables=tasks)
+    plan.tables = generic_tables(others, doc, plan.file)
+    data = plan.to_json_dict()
+    assert len(data["rows"]) > 0 and data["tables"] == []
+    assert [p["number"] for p in data["prose_tasks"]] == ["1", "2", "1.1", "1.2", "2", "1", "2", "3"]
+    assert data["prose_tasks"][6]["deadline"] == {"kind": "date", "start": None, "end": "2022-11-30", "dates": []}
