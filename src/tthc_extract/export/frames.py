@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from tthc_extract.model.plan import Plan
+from tthc_extract.model.plan import Agency, Deadline, Plan
 
 DOCUMENTS_SCHEMA = pa.schema([
     ("file", pa.string()),
@@ -36,6 +36,19 @@ DOCUMENTS_SCHEMA = pa.schema([
     ("warnings", pa.list_(pa.string())),
 ])
 
+# Columns shared by task rows and prose tasks: who (agencies by role) and when (the deadline).
+_WHO_WHEN = [
+    ("lead_agencies", pa.list_(pa.string())),
+    ("support_agencies", pa.list_(pa.string())),
+    ("lead_canonical", pa.list_(pa.string())),
+    ("support_canonical", pa.list_(pa.string())),
+    ("deadline_raw", pa.string()),
+    ("deadline_kind", pa.string()),
+    ("deadline_start", pa.date32()),
+    ("deadline_end", pa.date32()),
+    ("deadline_dates", pa.list_(pa.date32())),
+]
+
 ROWS_SCHEMA = pa.schema([
     ("file", pa.string()),
     ("row_id", pa.string()),
@@ -48,15 +61,7 @@ ROWS_SCHEMA = pa.schema([
     ("task", pa.string()),
     ("result", pa.string()),
     ("agencies_raw", pa.string()),
-    ("lead_agencies", pa.list_(pa.string())),
-    ("support_agencies", pa.list_(pa.string())),
-    ("lead_canonical", pa.list_(pa.string())),
-    ("support_canonical", pa.list_(pa.string())),
-    ("deadline_raw", pa.string()),
-    ("deadline_kind", pa.string()),
-    ("deadline_start", pa.date32()),
-    ("deadline_end", pa.date32()),
-    ("deadline_dates", pa.list_(pa.date32())),
+    *_WHO_WHEN,
     ("spans_pages", pa.bool_()),
     ("is_subrow", pa.bool_()),
     ("confidence", pa.float64()),
@@ -75,15 +80,7 @@ PROSE_SCHEMA = pa.schema([
     ("number", pa.string()),
     ("task", pa.string()),
     ("text", pa.string()),
-    ("lead_agencies", pa.list_(pa.string())),
-    ("support_agencies", pa.list_(pa.string())),
-    ("lead_canonical", pa.list_(pa.string())),
-    ("support_canonical", pa.list_(pa.string())),
-    ("deadline_raw", pa.string()),
-    ("deadline_kind", pa.string()),
-    ("deadline_start", pa.date32()),
-    ("deadline_end", pa.date32()),
-    ("deadline_dates", pa.list_(pa.date32())),
+    *_WHO_WHEN,
     ("pages", pa.list_(pa.int32())),
     ("lines", pa.list_(pa.int32())),
     ("warnings", pa.list_(pa.string())),
@@ -99,6 +96,16 @@ AGENCIES_SCHEMA = pa.schema([
     ("name", pa.string()),
     ("canonical", pa.string()),
 ])
+
+
+def _who_when(lead: list[Agency], support: list[Agency], deadline: Deadline) -> dict[str, Any]:
+    """Return the agency and deadline columns shared by rows and prose tasks."""
+    return {
+        "lead_agencies": [a.name for a in lead], "support_agencies": [a.name for a in support],
+        "lead_canonical": [a.canonical for a in lead], "support_canonical": [a.canonical for a in support],
+        "deadline_kind": deadline.kind, "deadline_start": deadline.start, "deadline_end": deadline.end,
+        "deadline_dates": list(deadline.dates),
+    }
 
 
 def document_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
@@ -127,13 +134,8 @@ def row_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
                 "file": p.file, "row_id": r.row_id, "province": d.province, "plan_year": d.plan_year,
                 "doc_number": d.doc_number, "section": r.section, "section_title": r.section_title,
                 "stt": r.stt, "task": r.task, "result": r.result, "agencies_raw": r.agencies_raw,
-                "lead_agencies": [a.name for a in r.lead_agencies],
-                "support_agencies": [a.name for a in r.support_agencies],
-                "lead_canonical": [a.canonical for a in r.lead_agencies],
-                "support_canonical": [a.canonical for a in r.support_agencies],
-                "deadline_raw": r.deadline_raw, "deadline_kind": r.deadline.kind,
-                "deadline_start": r.deadline.start, "deadline_end": r.deadline.end,
-                "deadline_dates": list(r.deadline.dates), "spans_pages": r.spans_pages,
+                **_who_when(r.lead_agencies, r.support_agencies, r.deadline),
+                "deadline_raw": r.deadline_raw, "spans_pages": r.spans_pages,
                 "is_subrow": r.is_subrow, "confidence": r.confidence,
                 "pages": list(r.provenance.pages), "table": r.provenance.table,
                 "source_rows": list(r.provenance.source_rows), "warnings": list(r.warnings),
@@ -151,13 +153,8 @@ def prose_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
                 "file": p.file, "province": d.province, "plan_year": d.plan_year,
                 "doc_number": d.doc_number, "section": t.section, "number": t.number,
                 "task": t.task, "text": t.text,
-                "lead_agencies": [a.name for a in t.lead_agencies],
-                "support_agencies": [a.name for a in t.support_agencies],
-                "lead_canonical": [a.canonical for a in t.lead_agencies],
-                "support_canonical": [a.canonical for a in t.support_agencies],
-                "deadline_raw": t.deadline_raw, "deadline_kind": t.deadline.kind,
-                "deadline_start": t.deadline.start, "deadline_end": t.deadline.end,
-                "deadline_dates": list(t.deadline.dates), "pages": list(t.provenance.pages),
+                **_who_when(t.lead_agencies, t.support_agencies, t.deadline),
+                "deadline_raw": t.deadline_raw, "pages": list(t.provenance.pages),
                 "lines": list(t.provenance.lines), "warnings": list(t.warnings),
             })
     return out
