@@ -40,9 +40,9 @@ def _load_office(path: Path) -> Document:
 
 
 def _load_pdf(path: Path) -> Document:
-    from tthc_extract.loaders.pdf import load_pdf
+    from tthc_extract.loaders.pdf_ocr import load_pdf_with_ocr
 
-    return load_pdf(path)
+    return load_pdf_with_ocr(path)
 
 
 def _load_image(path: Path) -> Document:

@@ -1,0 +1,226 @@
+"""Scanned pages (image-only PDFs, photos, TIFF) -> the intermediate document model, by OCR.
+
+Each page goes through: render (pypdfium2, at the scan's own resolution) or load (Pillow) →
+stamp and signature ink turned to paper (:mod:`tthc_extract.ocr.raster`) → deskew → table grids
+from the ruling lines (:mod:`tthc_extract.ocr.grid`) → the rules painted white → ONE Tesseract
+call for the whole page (hOCR: words, boxes, confidences, baselines) → a second look at cells it
+left empty or misread, batched in one more call (:mod:`tthc_extract.ocr.cells`) → Roman section
+numbers checked against the pixels (:mod:`tthc_extract.ocr.numerals`) → safe lexicon repair
+(:mod:`tthc_extract.ocr.repair`) → words placed in grid cells or laid out as paragraphs
+(:mod:`tthc_extract.ocr.layout`). Pages are independent and run in parallel threads (the work
+happens in OpenCV and in Tesseract processes, outside the GIL); ``TTHC_OCR_WORKERS`` caps them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import regex as re
+from rapidfuzz import fuzz
+
+from tthc_extract.errors import ExtractError, MissingToolError
+from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
+from tthc_extract.ocr.cells import reread_cells
+from tthc_extract.ocr.grid import PixelGrid, find_grids
+from tthc_extract.ocr.layout import PageFrame, page_blocks
+from tthc_extract.ocr.numerals import fix_section_numbers
+from tthc_extract.ocr.raster import (
+    DEFAULT_DPI,
+    PageImage,
+    estimate_skew,
+    load_images,
+    remove_ink,
+    render_pdf,
+    rotate,
+)
+from tthc_extract.ocr.repair import fold, repair_words
+from tthc_extract.ocr.tesseract import check_tesseract, run_tesseract
+from tthc_extract.text.normalize import clean_text
+
+ENV_WORKERS = "TTHC_OCR_WORKERS"  # pages OCR'd at once (default: the number of CPUs)
+ERASE_GROW_PX = 2  # rules are painted white this many pixels wider than their mask
+EDGE_MATCH_IN = 0.08  # column edges of two pieces of one table agree within this (inches)
+FURNITURE_WORDS = 3  # paragraphs this short (page numbers) do not separate table pieces
+SAME_ROW_RATIO = 85  # a row repeats a header row when their texts are this similar (0-100)
+# Text-layer garbage test: share of letters that are Vietnamese/Latin letters, digits or common
+# punctuation below which a text layer is unusable (a broken font encoding), and the share of
+# words with no vowel at all above which it is too.
+GOOD_CHAR_SHARE = 0.85
+VOWELLESS_SHARE = 0.35
+_VI_LETTERS = ("aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
+               "ùúủũụưừứửữựvwxyỳýỷỹỵz")
+_GOOD = frozenset(_VI_LETTERS + _VI_LETTERS.upper() + "0123456789.,;:()[]/-–+%&\"'“”‘’!?…*<>=_#@§")
+_VOWELS = re.compile(r"[aeiouy]")  # matched on folded (diacritic-free, lower-case) words
+
+
+@dataclass
+class PageResult:
+    """What OCR found on one page: its model entry, its blocks, its table pieces with their grids."""
+
+    page: Page
+    blocks: list[Block]
+    pieces: list[tuple[Table, PixelGrid]] = field(default_factory=list)
+    dpi: float = DEFAULT_DPI
+    skew: float = 0.0
+
+
+def _workers(n_pages: int) -> int:
+    """Return how many pages to OCR at once."""
+    env = os.environ.get(ENV_WORKERS, "")
+    n = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    return max(1, min(n, n_pages))
+
+
+def ocr_page(img: PageImage, source: str) -> PageResult:
+    """Given a page image, return its page entry and blocks (paragraphs, table pieces) read by OCR."""
+    gray = remove_ink(img.bgr)
+    angle = estimate_skew(gray, img.dpi)
+    upright, matrix = rotate(gray, angle)
+    grids, rules = find_grids(upright, img.dpi)
+    clean = upright.copy()
+    if rules.any():
+        grow = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * ERASE_GROW_PX + 1, 2 * ERASE_GROW_PX + 1))
+        clean[cv2.dilate(rules, grow) > 0] = 255
+    words = run_tesseract(clean, round(img.dpi), source)
+    words = reread_cells(clean, grids, words, img.dpi, source)
+    words = repair_words(fix_section_numbers(words, grids, clean))
+    frame = PageFrame(scale=img.scale, inverse=cv2.invertAffineTransform(matrix))
+    blocks, pieces = page_blocks(grids, words, img.number, frame)
+    page = Page(number=img.number, width=round(img.width_pt, 2), height=round(img.height_pt, 2),
+                needs_ocr=True, ocr_done=True)
+    return PageResult(page=page, blocks=blocks, pieces=pieces, dpi=img.dpi, skew=angle)
+
+
+def _ocr_pages(images: Sequence[PageImage], source: str) -> list[PageResult]:
+    """OCR pages in parallel threads; return the results in page order."""
+    check_tesseract(source)
+    n = _workers(len(images))
+    if n == 1:
+        return [ocr_page(im, source) for im in images]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(lambda im: ocr_page(im, source), images))
+
+
+def _is_furniture(b: Block) -> bool:
+    """Return whether a block is page furniture (a page number, a stray mark)."""
+    return isinstance(b, Paragraph) and len(b.text.split()) <= FURNITURE_WORDS
+
+
+def _first_data_row(table: Table, head: Table) -> int:
+    """Return the index of the first row of ``table`` that repeats none of ``head``'s first rows
+    (compared loosely: the two pages were not read identically)."""
+    k = 0
+    while k < len(table.rows) - 1 and k < len(head.rows) - 1:
+        a = " | ".join(" ".join(t.split()) for t in table.rows[k].texts(table.n_cols))
+        b = " | ".join(" ".join(t.split()) for t in head.rows[k].texts(head.n_cols))
+        if not a.strip(" |") or fuzz.ratio(a, b) < SAME_ROW_RATIO:
+            break
+        table.rows[k].is_header = head.rows[k].is_header = True
+        k += 1
+    return k
+
+
+def link_pieces(results: Sequence[PageResult]) -> None:
+    """Mark rows cut by a page break (and repeated headers) on table pieces continuing a table.
+
+    A piece continues the previous page's last piece when nothing but furniture stands between
+    them and their column edges agree; its first data row is then taken to be the rest of a row
+    cut by the page break when it has no STT (first cell empty), as the typed-PDF loader does.
+    The segmenter has the last word (a sub-row also starts without an STT).
+    """
+    for prev, cur in zip(results, results[1:], strict=False):
+        if cur.page.number != prev.page.number + 1 or not prev.pieces or not cur.pieces:
+            continue
+        p_tail = [b for b in prev.blocks if not _is_furniture(b)]
+        c_head = [b for b in cur.blocks if not _is_furniture(b)]
+        (a, ga), (b, gb) = prev.pieces[-1], cur.pieces[0]
+        if not p_tail or not c_head or p_tail[-1] is not a or c_head[0] is not b:
+            continue
+        xa = [x * 72.0 / prev.dpi for x in ga.xs]
+        xb = [x * 72.0 / cur.dpi for x in gb.xs]
+        if len(xa) != len(xb) or any(abs(p - q) > EDGE_MATCH_IN * 72.0 for p, q in zip(xa, xb, strict=True)):
+            continue
+        k = _first_data_row(b, a)
+        if k >= len(b.rows):
+            continue
+        row = b.rows[k]
+        first = row.cell_at(0)
+        if (first is None or not first.text.strip()) and any(c.text.strip() for c in row.cells):
+            row.split_from_previous_page = True
+
+
+def _document(source: Path, fmt: str, results: Sequence[PageResult]) -> Document:
+    """Assemble page results into a Document (table pieces numbered in order)."""
+    doc = Document(source=str(source), format="image" if fmt == "image" else "pdf")
+    link_pieces(results)
+    for r in results:
+        doc.pages.append(r.page)
+        doc.blocks.extend(r.blocks)
+    for i, t in enumerate(doc.tables()):
+        t.index = i
+    return doc
+
+
+def ocr_pdf(path: Path, pages: list[int] | None = None) -> Document:
+    """Return the Document of a scanned PDF: the given 1-based pages (None = all) rendered and OCR'd.
+
+    Raises MissingToolError when Tesseract or its Vietnamese model is missing, ExtractError when
+    the PDF cannot be opened.
+    """
+    path = Path(path)
+    check_tesseract(str(path))
+    try:
+        images = list(render_pdf(path, pages))
+    except MissingToolError:
+        raise
+    except ValueError as exc:
+        raise ExtractError(str(path), str(exc)) from exc
+    except Exception as exc:  # pypdfium2 raises its own PdfiumError for broken files
+        raise ExtractError(str(path), f"cannot render PDF ({type(exc).__name__}: {exc})".split("\n")[0]) from exc
+    return _document(path, "pdf", _ocr_pages(images, str(path)))
+
+
+def load_image(path: Path) -> Document:
+    """Return the Document of an image file (PNG, JPEG, TIFF incl. multi-page), read by OCR."""
+    path = Path(path)
+    check_tesseract(str(path))
+    try:
+        images = load_images(path)
+    except (OSError, ValueError) as exc:
+        raise ExtractError(str(path), f"cannot read image ({type(exc).__name__}: {exc})".split("\n")[0]) from exc
+    if not images:
+        raise ExtractError(str(path), "image has no pages")
+    return _document(path, "image", _ocr_pages(images, str(path)))
+
+
+def needs_ocr_document(doc: Document) -> bool:
+    """Return whether a loaded document has pages flagged for OCR that were not OCR'd yet."""
+    return any(p.needs_ocr and not p.ocr_done for p in doc.pages)
+
+
+def text_layer_is_garbage(text: str) -> bool:
+    """Return whether a PDF text layer is unusable: mostly non-Vietnamese characters, or many
+    vowelless junk words.
+
+    Broken font encodings give text like "Ĉ¿Ëđ ÿ3Ò" or "Qmxfs fs mzk": few characters a
+    Vietnamese text is made of, or many "words" with no vowel.
+    """
+    text = clean_text(text)
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return True
+    good = sum(1 for c in chars if c in _GOOD)
+    if good / len(chars) < GOOD_CHAR_SHARE:
+        return True
+    words = [w for w in re.findall(r"\p{L}+", text) if len(w) >= 2]
+    if not words:
+        return True
+    vowelless = sum(1 for w in words if not _VOWELS.search(fold(w)))
+    return vowelless / len(words) > VOWELLESS_SHARE
+
+

@@ -1,0 +1,179 @@
+"""Second look at table cells the full-page OCR got wrong: left empty, or read as garbage.
+
+Tesseract's page layout analysis drops or misreads isolated short text (the row number "1" in
+the middle of a tall merged STT cell), and now and then joins a line of one cell with a line of
+the next cell at another height, or two tight lines of one cell into one (its word boxes are
+then two lines tall), which it then reads as garbage. Such cells are cut out around their ink
+and stacked into strip images, each read with one Tesseract call: cells holding a few glyphs
+(row numbers) in one strip read as a uniform block (``--psm 6``, which keeps lone glyphs), cells
+of text in another read with layout analysis (``--psm 4``: a uniform block would misread the
+short lines next to long ones). A page thus costs at most three calls, mostly one or two. A
+re-read replaces the first reading only when it is more confident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from tthc_extract.ocr.grid import GridCell, PixelGrid
+from tthc_extract.ocr.numerals import ONE_STEM
+from tthc_extract.ocr.tesseract import OcrWord, run_tesseract
+
+INSET_IN = 0.03  # the cell's box is shrunk by this much so rule remnants stay out
+MIN_GLYPH_H_IN = 0.05  # ink blobs shorter than this are specks, not characters
+MARGIN_IN = 0.03  # page background kept around the ink (a glyph's faint edges and serifs)
+GAP_IN = 0.2  # white space between two cut-outs in the strip
+INK_LEVEL = 140  # grey level below which a pixel is ink
+GARBAGE_CONF = 0.5  # a cell whose words average less than this is read again,
+GARBAGE_WORD_CONF = 0.3  # ... or that has a word below this (about 1 word in 400 on the scans),
+TALL_WORD = 1.35  # ... or a word this many times taller than its line's font size estimate:
+# two lines read as one (words measure at most 1.11 on the corpus scans, merged ones 1.55-2.2),
+SHORT_TEXT = 3  # ... or that holds at most this many characters
+SHORT_CONF = 0.8  # ... read with less than this confidence.
+GLYPHS_IN = 0.6  # ink boxes no larger than this (inches, both ways) go to the glyph strip
+STRIP_LINE_KEY = 10_000  # line keys of strip words start here (apart from the page's own)
+
+
+@dataclass
+class _Cut:
+    """A piece of the page to read again: its box, the words it replaces, its place in the strip."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    old: list[int] = field(default_factory=list)  # indexes of the page words it replaces
+    strip_top: int = 0
+    glyphs: bool = True  # a small ink box (a row number, a short header), not lines of text
+
+
+def _inner(c: GridCell, dpi: float) -> tuple[int, int, int, int] | None:
+    """Return a cell's box shrunk by the inset, or None when nothing is left."""
+    inset = max(1, round(INSET_IN * dpi))
+    x0, y0, x1, y1 = c.box[0] + inset, c.box[1] + inset, c.box[2] - inset, c.box[3] - inset
+    return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
+
+
+def _ink_box(gray: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> _Cut | None:
+    """Return the box around the character-sized ink inside ``box`` (with a margin), or None."""
+    x0, y0, x1, y1 = box
+    ink = (gray[y0:y1, x0:x1] < INK_LEVEL).astype(np.uint8)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h_min = MIN_GLYPH_H_IN * dpi
+    keep = [stats[i] for i in range(1, n) if stats[i][3] >= h_min]
+    if not keep:
+        return None
+    m = round(MARGIN_IN * dpi)
+    bx0 = max(min(int(s[0]) for s in keep) - m, 0)
+    by0 = max(min(int(s[1]) for s in keep) - m, 0)
+    bx1 = min(max(int(s[0] + s[2]) for s in keep) + m, x1 - x0)
+    by1 = min(max(int(s[1] + s[3]) for s in keep) + m, y1 - y0)
+    return _Cut(x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
+
+
+def _words_in(box: tuple[int, int, int, int], words: Sequence[OcrWord]) -> list[int]:
+    """Return the indexes of the words whose centre lies in ``box``."""
+    x0, y0, x1, y1 = box
+    return [i for i, w in enumerate(words)
+            if x0 <= (w.left + w.right) / 2 <= x1 and y0 <= (w.top + w.bottom) / 2 <= y1]
+
+
+def _doubtful(words: Sequence[OcrWord]) -> bool:
+    """Return whether a cell's words look misread (see the thresholds above)."""
+    mean = _mean_conf(words)
+    if mean < GARBAGE_CONF or min(w.conf for w in words) < GARBAGE_WORD_CONF:
+        return True
+    if any(w.x_size > 0 and w.height > TALL_WORD * w.x_size for w in words):
+        return True
+    return sum(len(w.text) for w in words) <= SHORT_TEXT and mean < SHORT_CONF
+
+
+def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[OcrWord],
+                    dpi: float) -> list[_Cut]:
+    """Return the cut-outs of cells that hold ink but no word, or only garbage words."""
+    cuts: list[_Cut] = []
+    for g in grids:
+        for c in g.cells:
+            box = _inner(c, dpi)
+            if box is None:
+                continue
+            inside = _words_in(c.box, words)
+            if inside and not _doubtful([words[i] for i in inside]):
+                continue
+            cut = _ink_box(gray, box, dpi)
+            if cut is not None:
+                cut.old = inside
+                cut.glyphs = max(cut.x1 - cut.x0, cut.y1 - cut.y0) <= GLYPHS_IN * dpi
+                cuts.append(cut)
+    return cuts
+
+
+def _whiten(crop: np.ndarray) -> np.ndarray:
+    """Return a cut-out with its background (its median grey) stretched to white.
+
+    On a white strip a grey scan background would be a third level and spoil Tesseract's
+    global threshold: faint digits on it are then lost.
+    """
+    lo, bg = float(crop.min()), float(np.median(crop))
+    out = (crop.astype(np.float32) - lo) * (255.0 / max(bg - lo, 1.0))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _strip(gray: np.ndarray, cuts: Sequence[_Cut], dpi: float) -> np.ndarray:
+    """Return the cut-outs stacked into one white image (setting each cut's ``strip_top``)."""
+    gap = round(GAP_IN * dpi)
+    width = max(c.x1 - c.x0 for c in cuts) + 2 * gap
+    height = sum(c.y1 - c.y0 + gap for c in cuts) + gap
+    strip = np.full((height, width), 255, np.uint8)
+    y = gap
+    for c in cuts:
+        c.strip_top = y
+        strip[y:y + c.y1 - c.y0, gap:gap + c.x1 - c.x0] = _whiten(gray[c.y0:c.y1, c.x0:c.x1])
+        y += c.y1 - c.y0 + gap
+    return strip
+
+
+def _mean_conf(words: Sequence[OcrWord]) -> float:
+    """Return the mean confidence of some words (0 for none)."""
+    return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
+def _read_strip(gray: np.ndarray, cuts: Sequence[_Cut], dpi: float, psm: int,
+                source: str) -> list[list[OcrWord]]:
+    """Read the cut-outs stacked in one strip; return the words found in each (page pixels)."""
+    gap = round(GAP_IN * dpi)
+    found: list[list[OcrWord]] = [[] for _ in cuts]
+    for w in run_tesseract(_strip(gray, cuts, dpi), round(dpi), source, psm=psm):
+        mid = (w.top + w.bottom) / 2
+        for k, c in enumerate(cuts):
+            if c.strip_top - gap / 2 <= mid <= c.strip_top + (c.y1 - c.y0) + gap / 2:
+                dx, dy = c.x0 - gap, c.y0 - c.strip_top
+                found[k].append(OcrWord(w.text, w.conf, w.left + dx, w.top + dy, w.width, w.height,
+                                        (STRIP_LINE_KEY + psm * 1000 + k, *w.line_key[1:]), w.line_height,
+                                        w.baseline + dy, w.x_size))
+                break
+    return found
+
+
+def reread_cells(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[OcrWord], dpi: float,
+                 source: str = "") -> list[OcrWord]:
+    """Return the page's words with empty, short-and-doubtful and garbage cells read again."""
+    cuts = cells_to_reread(gray, grids, words, dpi)
+    drop: set[int] = set()
+    extra: list[OcrWord] = []
+    for psm, group in ((6, [c for c in cuts if c.glyphs]), (4, [c for c in cuts if not c.glyphs])):
+        if not group:
+            continue
+        for c, new in zip(group, _read_strip(gray, group, dpi, psm, source), strict=True):
+            old = [words[i] for i in c.old]
+            # An unsure lone stem in an empty cell is kept: it is a row or section number whose
+            # "1"/"I" the numeral check decides from the pixels.
+            lone = not old and len(new) == 1 and ONE_STEM.match(new[0].text) is not None
+            if new and (_mean_conf(new) > _mean_conf(old) or lone):
+                drop.update(c.old)
+                extra.extend(new)
+    return [w for i, w in enumerate(words) if i not in drop] + extra

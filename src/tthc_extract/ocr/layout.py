@@ -1,0 +1,209 @@
+"""Turn the words Tesseract read on a page into the document model: table pieces and paragraphs.
+
+Words whose centre falls in a grid cell become that cell's text (lines grouped, wraps joined the
+way the typed-PDF loader does it, see :mod:`tthc_extract.loaders.pdf_text`); the cell's confidence
+is the mean of its words' confidences. The other words are laid out as paragraphs with the same
+two-column block logic as typed PDFs. Geometry is kept: every box is converted from pixels of the
+upright image back to points on the original page (origin top-left).
+"""
+
+from __future__ import annotations
+
+import statistics
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines, layout_blocks
+from tthc_extract.model.document import BBox, Block, Cell, Prov, Table, TableRow
+from tthc_extract.ocr.grid import PixelGrid
+from tthc_extract.ocr.tesseract import OcrWord
+
+# Word boxes are rebuilt the way a PDF draws glyph boxes (the typed-PDF layout rules expect that):
+# from the line's baseline up by the font's ascent and down by its descent (Times-like metrics),
+# with the font size taken from Tesseract's per-line estimate ``x_size`` (about 0.95 em).
+X_SIZE_TO_EM = 1.05
+ASCENT = 0.89
+DESCENT = 0.22
+SAME_SIZE = 0.15  # line sizes within this share of the page's median are taken to be that size
+# Tesseract's words are words: two of them on one line are always joined by a space, so they are
+# kept at least this many font sizes apart (the layout joins closer pieces without one).
+MIN_WORD_GAP = 0.15
+MAX_PADDING_PT = 10.0
+
+
+@dataclass
+class PageFrame:
+    """How pixels of the upright page image map to points on the original page."""
+
+    scale: float  # points per pixel
+    inverse: np.ndarray  # 2x3 affine: upright image pixels -> original image pixels
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """Return the original-page point (in points) of an upright-image pixel."""
+        m = self.inverse
+        ox = m[0, 0] * x + m[0, 1] * y + m[0, 2]
+        oy = m[1, 0] * x + m[1, 1] * y + m[1, 2]
+        return ox * self.scale, oy * self.scale
+
+    def bbox(self, x0: float, y0: float, x1: float, y1: float) -> BBox:
+        """Return the original-page box (points) of an upright-image pixel box (same size, moved)."""
+        cx, cy = self.point((x0 + x1) / 2, (y0 + y1) / 2)
+        hw, hh = (x1 - x0) * self.scale / 2, (y1 - y0) * self.scale / 2
+        return BBox(x0=round(cx - hw, 2), top=round(cy - hh, 2), x1=round(cx + hw, 2), bottom=round(cy + hh, 2))
+
+
+@dataclass(slots=True)
+class PlacedWord:
+    """An OCR word converted for layout: the layout word (points, upright page), its confidence,
+    and the centre of its ink (pixels), which decides the cell it belongs to."""
+
+    word: Word
+    conf: float
+    cx: float
+    cy: float
+
+
+def to_layout_words(words: Sequence[OcrWord], scale: float) -> list[PlacedWord]:
+    """Given OCR words (pixels), return layout words in points with font-like boxes and sizes.
+
+    Line sizes close to the page's median are snapped to it: OCR estimates vary by a point from
+    line to line, and the paragraph logic reads a size change as a new paragraph.
+    """
+    if not words:
+        return []
+    median = statistics.median(w.x_size for w in words if w.x_size > 0) if any(w.x_size > 0 for w in words) else 0.0
+    out: list[PlacedWord] = []
+    for w in words:
+        px = w.x_size if w.x_size > 0 else float(w.height)
+        if median and abs(px - median) <= SAME_SIZE * median:
+            px = median
+        em = px * X_SIZE_TO_EM
+        mid = (w.top + w.bottom) / 2
+        base = w.baseline if w.baseline else float(w.bottom)
+        if not base - ASCENT * em <= mid <= base:  # a line baseline that misses this word
+            base = float(w.bottom)
+        top, bottom = base - ASCENT * em, base + DESCENT * em
+        out.append(PlacedWord(Word(w.text, w.left * scale, w.right * scale, top * scale, bottom * scale,
+                                   round(em * scale, 1), False), w.conf, (w.left + w.right) / 2, mid))
+    _keep_apart(words, out)
+    return out
+
+
+def _keep_apart(words: Sequence[OcrWord], placed: Sequence[PlacedWord]) -> None:
+    """Move the facing edges of neighbouring words of one OCR line apart to MIN_WORD_GAP."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w, pw in zip(words, placed, strict=True):
+        lines.setdefault(w.line_key, []).append(pw.word)
+    for ws in lines.values():
+        ws.sort(key=lambda w: w.x0)
+        for a, b in zip(ws, ws[1:], strict=False):
+            gap = MIN_WORD_GAP * max(a.size, b.size)
+            if b.x0 - a.x1 < gap and b.x0 > a.x0:
+                mid = (a.x1 + b.x0) / 2
+                a.x1 = max(a.x0 + 0.1, min(a.x1, mid - gap / 2))
+                b.x0 = min(b.x1 - 0.1, max(b.x0, mid + gap / 2))
+
+
+def _owner_map(grid: PixelGrid) -> list[list[int]]:
+    """Return, per grid row and column, the index of the cell covering it (-1 for none)."""
+    m = [[-1] * (len(grid.xs) - 1) for _ in range(len(grid.ys) - 1)]
+    for k, c in enumerate(grid.cells):
+        for r in range(c.r0, c.r1):
+            for col in range(c.c0, c.c1):
+                m[r][col] = k
+    return m
+
+
+def assign_to_cells(grids: Sequence[PixelGrid],
+                    words: Sequence[PlacedWord]) -> tuple[list[list[list[PlacedWord]]], list[PlacedWord]]:
+    """Put each word into the grid cell holding its centre; return per-grid cell words and the rest."""
+    per_grid: list[list[list[PlacedWord]]] = [[[] for _ in g.cells] for g in grids]
+    owners = [_owner_map(g) for g in grids]
+    rest: list[PlacedWord] = []
+    for pw in words:
+        cx, cy = pw.cx, pw.cy
+        for gi, g in enumerate(grids):
+            if not (g.xs[0] <= cx <= g.xs[-1] and g.ys[0] <= cy <= g.ys[-1]):
+                continue
+            r = min(max(bisect_right(g.ys, cy) - 1, 0), len(g.ys) - 2)
+            col = min(max(bisect_right(g.xs, cx) - 1, 0), len(g.xs) - 2)
+            k = owners[gi][r][col]
+            if k >= 0:
+                per_grid[gi][k].append(pw)
+                break
+        else:
+            rest.append(pw)
+    return per_grid, rest
+
+
+def cell_text(words: Sequence[PlacedWord], box_pt: tuple[float, float, float, float], pad: float) -> str:
+    """Given a cell's words and its inner box in points, return its text (wraps joined)."""
+    if not words:
+        return ""
+    lines: list[Line] = group_lines(pw.word for pw in words)
+    return join_lines(lines, box_pt[0] + pad, box_pt[2] - pad)
+
+
+def _padding(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], scale: float) -> float:
+    """Return the table's inner cell padding (points): the smallest gap from a cell edge to its text."""
+    gaps = [min(pw.word.x0 for pw in ws) - c.box[0] * scale for c, ws in zip(grid.cells, cells, strict=True) if ws]
+    return min(max(min(gaps, default=2.0), 0.0), MAX_PADDING_PT)
+
+
+def grid_to_table(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], page_no: int,
+                  frame: PageFrame) -> Table:
+    """Given a grid and its cells' words, return the table piece (merge conventions of the model)."""
+    s = frame.scale
+    pad = _padding(grid, cells, s)
+    texts: list[str] = []
+    confs: list[float | None] = []
+    for c, ws in zip(grid.cells, cells, strict=True):
+        x0, y0, x1, y1 = c.box
+        texts.append(cell_text(ws, (x0 * s, y0 * s, x1 * s, y1 * s), pad))
+        confs.append(round(sum(pw.conf for pw in ws) / len(ws), 3) if ws else None)
+    by_row: list[list[int]] = [[] for _ in range(len(grid.ys) - 1)]
+    for k, c in enumerate(grid.cells):
+        for r in range(c.r0, c.r1):
+            by_row[r].append(k)
+    rows: list[TableRow] = []
+    for r, ks in enumerate(by_row):
+        if not any(grid.cells[k].r0 == r for k in ks):
+            continue  # no cell starts here: a sliver between misaligned rules
+        out: list[Cell] = []
+        for k in sorted(ks, key=lambda k: grid.cells[k].c0):
+            c = grid.cells[k]
+            first = c.r0 == r
+            out.append(Cell(text=texts[k], col=c.c0, col_span=c.c1 - c.c0,
+                            row_span=(c.r1 - c.r0) if first else 1, merged_from_above=not first,
+                            prov=Prov(page=page_no, bbox=frame.bbox(*c.box)), confidence=confs[k]))
+        rows.append(TableRow(cells=out, prov=Prov(page=page_no, bbox=frame.bbox(
+            grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]))))
+    return Table(rows=rows, n_cols=len(grid.xs) - 1, page=page_no, method="ocr-lattice",
+                 bbox=frame.bbox(*grid.box))
+
+
+def page_blocks(grids: Sequence[PixelGrid], words: Sequence[OcrWord], page_no: int,
+                frame: PageFrame) -> tuple[list[Block], list[tuple[Table, PixelGrid]]]:
+    """Given a page's grids and OCR words, return its paragraphs and table pieces in reading
+    order, and each table piece with the grid it was read from."""
+    placed = to_layout_words(words, frame.scale)
+    per_grid, rest = assign_to_cells(grids, placed)
+    items: list[tuple[float, list[Block]]] = []
+    for top, paras in layout_blocks(group_lines(pw.word for pw in rest), page_no):
+        for p in paras:
+            if p.prov is not None and p.prov.bbox is not None:
+                b = p.prov.bbox
+                p.prov.bbox = frame.bbox(b.x0 / frame.scale, b.top / frame.scale,
+                                         b.x1 / frame.scale, b.bottom / frame.scale)
+        items.append((top, list(paras)))
+    pieces: list[tuple[Table, PixelGrid]] = []
+    for g, cells in zip(grids, per_grid, strict=True):
+        if any(cells):
+            table = grid_to_table(g, cells, page_no, frame)
+            pieces.append((table, g))
+            items.append((g.ys[0] * frame.scale, [table]))
+    items.sort(key=lambda t: t[0])
+    return [b for _, blocks in items for b in blocks], pieces

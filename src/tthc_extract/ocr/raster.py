@@ -1,0 +1,241 @@
+"""Page images for OCR: render PDF pages, load image files, remove stamp ink, deskew.
+
+Every page becomes a :class:`PageImage`: a BGR pixel array at a known resolution plus the page
+size in points, so pixel boxes can be turned back into PDF points (origin top-left) for
+provenance. Cleaning is colour-based: stamp and signature ink (red, blue) is saturated, print is
+grey, so saturated pixels become white before any text is read; then the page is rotated upright
+by the angle that makes its text lines (or table rules) sharpest in a horizontal profile.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageSequence
+
+# Rendering resolution. A scanned page is rendered at the resolution of its scan (no detail is
+# gained above it, and Tesseract's time grows with the pixel count), kept within
+# [MIN_DPI, MAX_DPI]; a page without a page-sized image is rendered at DEFAULT_DPI.
+DEFAULT_DPI = 300
+MIN_DPI = 200
+MAX_DPI = 300
+SCAN_COVER = 0.5  # an image covering this share of the page makes it a scanned page
+# An image file without a resolution: the resolution is estimated from its letters (the median
+# height of letter-sized ink blobs is ~6.3 pt in 12-14 pt body text: 6.1-6.5 pt measured on the
+# corpus scans), or, with too few letters, the image is taken to be an A4 page.
+MEDIAN_GLYPH_PT = 6.3
+MIN_GLYPHS = 30
+A4_LONG_INCHES = 11.69
+INK_CHROMA = 40  # max(R,G,B) - min(R,G,B) above this: coloured (stamp/signature) ink
+INK_MIN_VALUE = 60  # ...unless the pixel is this dark: black print over a stamp stays
+RIM_CHROMA = 15  # weaker colour within RIM_PX of such ink is its blurred rim (JPEG noise is < 10)
+RIM_PX = 3
+MAX_SKEW_DEG = 5.0  # deskew searches this range of angles
+SKEW_WORK_DPI = 75  # resolution of the coarse skew search
+SKEW_FINE_STEP = 0.05  # degrees
+
+
+@dataclass
+class PageImage:
+    """One page as pixels: ``bgr`` at ``dpi``, and the page size in points."""
+
+    number: int
+    bgr: np.ndarray
+    dpi: float
+    width_pt: float
+    height_pt: float
+
+    @property
+    def scale(self) -> float:
+        """Return points per pixel."""
+        return 72.0 / self.dpi
+
+
+def scan_dpi(page: pdfium.PdfPage) -> float | None:
+    """Return the resolution of the image that fills a PDF page (a scan), or None if there is none."""
+    w, h = page.get_size()
+    best: tuple[float, float] | None = None  # (covered area, dpi)
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        bw, bh = x1 - x0, y1 - y0
+        if bw <= 0 or bh <= 0 or not isinstance(obj, pdfium.PdfImage):
+            continue
+        px_w, px_h = obj.get_px_size()
+        dpi = max(px_w / (bw / 72.0), px_h / (bh / 72.0))
+        if best is None or bw * bh > best[0]:
+            best = (bw * bh, dpi)
+    if best is None or best[0] < SCAN_COVER * w * h:
+        return None
+    return best[1]
+
+
+def render_dpi(page: pdfium.PdfPage) -> int:
+    """Return the resolution to render a PDF page at for OCR (see DEFAULT_DPI)."""
+    native = scan_dpi(page)
+    if native is None:
+        return DEFAULT_DPI
+    return round(min(max(native, MIN_DPI), MAX_DPI))
+
+
+def render_pdf(path: Path, pages: Sequence[int] | None = None, dpi: int | None = None) -> Iterator[PageImage]:
+    """Given a PDF and 1-based page numbers (None = all), yield the pages rendered for OCR.
+
+    ``dpi`` forces a resolution; by default each page gets :func:`render_dpi`.
+    """
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        numbers = list(pages) if pages is not None else list(range(1, len(pdf) + 1))
+        for no in numbers:
+            if not 1 <= no <= len(pdf):
+                raise ValueError(f"page {no} out of range (1-{len(pdf)})")
+            page = pdf[no - 1]
+            try:
+                w, h = page.get_size()
+                res = dpi or render_dpi(page)
+                arr = page.render(scale=res / 72.0).to_numpy()
+                bgr = cv2.cvtColor(arr, cv2.COLOR_BGRA2BGR) if arr.shape[2] == 4 else arr.copy()
+            finally:
+                page.close()
+            yield PageImage(no, bgr, float(res), float(w), float(h))
+    finally:
+        pdf.close()
+
+
+def _image_dpi(img: Image.Image) -> float | None:
+    """Return the resolution an image file declares, or None when it declares none usable."""
+    info = img.info.get("dpi")
+    if isinstance(info, tuple) and info and info[0]:
+        d = float(info[0])
+        if 50 <= d <= 1200:
+            return d
+    return None
+
+
+def text_dpi(gray: np.ndarray) -> float | None:
+    """Given a grey image of text, return its resolution judged by the size of its letters."""
+    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _n, _labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    h, w = stats[1:, 3], stats[1:, 2]
+    letters = h[(h >= 4) & (h <= 300) & (w <= 3 * h)]
+    if len(letters) < MIN_GLYPHS:
+        return None
+    return float(np.median(letters)) / MEDIAN_GLYPH_PT * 72.0
+
+
+def load_images(path: Path) -> list[PageImage]:
+    """Given an image file (PNG, JPEG, one- or multi-page TIFF, ...), return its pages.
+
+    An image without a resolution gets one from the size of its letters (or is taken as an A4
+    page); it is then scaled into [MIN_DPI, MAX_DPI]: up so that Tesseract sees letters of a
+    usable size, down so that a 12-megapixel photo does not cost more than it gives.
+    """
+    out: list[PageImage] = []
+    with Image.open(path) as im:
+        for no, frame in enumerate(ImageSequence.Iterator(im), start=1):
+            rgb = np.asarray(frame.convert("RGB"))
+            h, w = rgb.shape[:2]
+            bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+            dpi = (_image_dpi(frame) or text_dpi(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
+                   or max(h, w) / A4_LONG_INCHES)
+            width_pt, height_pt = w * 72.0 / dpi, h * 72.0 / dpi
+            if not MIN_DPI <= dpi <= MAX_DPI:  # too coarse for Tesseract, or finer than it needs
+                target = float(MIN_DPI if dpi < MIN_DPI else MAX_DPI)
+                f = target / dpi
+                bgr = cv2.resize(bgr, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA)
+                dpi = target
+            out.append(PageImage(no, bgr, dpi, width_pt, height_pt))
+    return out
+
+
+def _channels(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (brightest channel, chroma = brightest - darkest channel) of a BGR image."""
+    b, g, r = cv2.split(bgr)
+    hi = cv2.max(cv2.max(b, g), r)
+    lo = cv2.min(cv2.min(b, g), r)
+    return hi, cv2.subtract(hi, lo)
+
+
+def ink_mask(bgr: np.ndarray) -> np.ndarray:
+    """Given a BGR image, return the mask (255) of coloured ink: stamps, signatures, highlights.
+
+    Strongly coloured pixels, plus the weakly coloured ones next to them (the anti-aliased rim
+    of a stroke, which would otherwise stay behind as a grey outline).
+    """
+    hi, chroma = _channels(bgr)
+    return _ink_mask(hi, chroma)
+
+
+def _ink_mask(hi: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    """Return the coloured-ink mask from the brightest channel and the chroma."""
+    strong = ((chroma > INK_CHROMA) & (hi > INK_MIN_VALUE)).astype(np.uint8) * 255
+    if not strong.any():
+        return strong
+    near = cv2.dilate(strong, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * RIM_PX + 1, 2 * RIM_PX + 1)))
+    return ((near > 0) & (chroma > RIM_CHROMA)).astype(np.uint8) * 255
+
+
+def remove_ink(bgr: np.ndarray) -> np.ndarray:
+    """Given a BGR page, return it in grey with coloured (red/blue) ink replaced by paper.
+
+    The grey is the brightest channel, not the luminance: in it coloured ink is already light
+    (red is bright in R, blue in B) while black print stays dark, so the rims of coloured strokes
+    that escape the mask fade instead of standing out.
+    """
+    hi, chroma = _channels(bgr)
+    mask = _ink_mask(hi, chroma)
+    if mask.any():
+        paper = int(np.median(hi[::4, ::4]))  # the page is mostly paper
+        hi[mask > 0] = paper
+    return hi
+
+
+def _profile_score(ys: np.ndarray, xs: np.ndarray, angle_deg: float, height: int) -> float:
+    """Return how sharp the row profile of ink points is when the page is turned by ``angle``."""
+    a = math.radians(angle_deg)
+    proj = ys * math.cos(a) - xs * math.sin(a)
+    proj = (proj - proj.min()).astype(np.int64)
+    hist = np.bincount(proj, minlength=height)
+    d = np.diff(hist.astype(np.float64))
+    return float(np.dot(d, d))
+
+
+def estimate_skew(gray: np.ndarray, dpi: float) -> float:
+    """Given a grey page, return the angle (degrees, counter-clockwise) that rotates it upright.
+
+    Searches ±MAX_SKEW_DEG for the rotation under which the dark pixels' horizontal profile is
+    sharpest (text lines and rules become thin, tall peaks): coarse, then fine.
+    """
+    f = min(1.0, SKEW_WORK_DPI / dpi)
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(bw)
+    if len(ys) < 100:
+        return 0.0
+    ys_f, xs_f = ys.astype(np.float64), xs.astype(np.float64)
+    h = int(small.shape[0] + small.shape[1]) + 2
+
+    def best(cands: np.ndarray) -> float:
+        scores = [_profile_score(ys_f, xs_f, float(a), h) for a in cands]
+        return float(cands[int(np.argmax(scores))])
+
+    coarse = best(np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, 0.5))
+    fine = best(np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, SKEW_FINE_STEP))
+    return fine if abs(fine) >= SKEW_FINE_STEP else 0.0
+
+
+def rotate(gray: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``gray`` rotated by ``angle_deg`` about its centre (white fill) and the 2x3 matrix."""
+    h, w = gray.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle_deg, 1.0)
+    if angle_deg == 0.0:
+        return gray, m
+    out = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=255)
+    return out, m
