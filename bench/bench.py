@@ -5,7 +5,10 @@ Prints, for the samples in samples/:
   the peak resident memory of a process doing just that;
 * on the same PDFs in the same run, pdfplumber's bare ``extract_tables()`` as the reference, and
   the ratio pipeline / reference (the target is <= 1.5);
-* scanned PDFs (if bench/bench_ocr.py is present): seconds per page against plain Tesseract.
+* scanned PDFs (bench/bench_ocr.py): seconds per page against plain Tesseract;
+* corpus scale (bench/bench_scale.py): workers, memory, incremental re-runs.
+
+`python bench/bench.py typed,ocr` runs only the named parts (typed, ocr, scale).
 
 Each measurement runs in a fresh child process so peak memory is that format's own.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+import runpy
 import statistics
 import sys
 import time
@@ -101,6 +105,20 @@ def _in_child(target, *args):  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
+    wanted = set(sys.argv[1].split(",")) if len(sys.argv) > 1 else {"typed", "ocr", "scale"}
+    if "typed" in wanted:
+        _typed()
+    for part in ("ocr", "scale"):
+        script = Path(__file__).with_name(f"bench_{part}.py")
+        if part in wanted and script.exists():
+            print()
+            sys.stdout.flush()
+            runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+def _typed() -> None:
+    """Text, .docx and typed PDF: pipeline pages/s and peak memory; pdfplumber reference."""
     print(f"tthc-extract benchmark (median of {REPEAT} runs, warm; each row in its own process)\n")
     print(f"{'input':<28}{'files':>6}{'pages':>7}{'seconds':>10}{'pages/s':>10}{'peak MB':>10}")
     results = {}
@@ -120,21 +138,6 @@ def main() -> int:
     if "docx" in results:
         d = results["docx"]
         print(f".docx: {d['pages'] / d['seconds']:.0f} pages/s (target >= 20)")
-    ocr = Path(__file__).with_name("bench_ocr.py")
-    if ocr.exists():
-        print()
-        sys.stdout.flush()
-        import runpy
-
-        runpy.run_path(str(ocr), run_name="__main__")
-    scale = Path(__file__).with_name("bench_scale.py")
-    if scale.exists():
-        print()
-        sys.stdout.flush()
-        import runpy
-
-        runpy.run_path(str(scale), run_name="__main__")
-    return 0
 
 
 if __name__ == "__main__":
