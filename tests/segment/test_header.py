@@ -39,8 +39,27 @@ def test_map_header_any_order_split_agencies() -> None:
 
 
 def test_map_header_reports_unknown_columns() -> None:
-    cmap = map_header(_row("STT", "Nhiệm vụ", "Kinh phí (triệu đồng)", "Thời hạn"), 4)
+    cmap = map_header(_row("STT", "Nhiệm vụ", "Tỷ lệ giải ngân", "Thời hạn"), 4)
     assert cmap is not None and cmap.unmapped == [2]
+    # A known column that is not extracted ("Kinh phí") is not reported.
+    cmap = map_header(_row("STT", "Nhiệm vụ", "Kinh phí (triệu đồng)", "Thời hạn"), 4)
+    assert cmap is not None and cmap.unmapped == [] and cmap.columns["budget"] == 2
+
+
+def test_role_words_in_titles_decide_agency_columns() -> None:
+    cmap = map_header(_row("TT", "Nhiệm vụ", "Cơ quan, đơn vị chủ trì", "Cơ quan, đơn vị phối hợp", "Thời hạn"), 5)
+    assert cmap is not None and cmap.columns["lead"] == 2 and cmap.columns["support"] == 3
+    cmap = map_header(_row("TT", "Nhiệm vụ", "Cơ quan chủ trì, phối hợp", "Thời hạn"), 4)
+    assert cmap is not None and cmap.columns["agency"] == 2 and not cmap.split_agencies
+
+
+def test_two_level_time_header_takes_the_completion_column() -> None:
+    top = TableRow(cells=[Cell(text="STT", col=0), Cell(text="Nhiệm vụ", col=1), Cell(text="Cơ quan thực hiện", col=2),
+                          Cell(text="Thời gian thực hiện", col=3, col_span=2)])
+    sub = _row("", "", "", "Bắt đầu", "Hoàn thành")
+    cmap = map_header(top, 5, sub)
+    assert cmap is not None and cmap.header_rows == 2
+    assert cmap.columns["deadline"] == 4 and cmap.columns["start"] == 3
 
 
 def test_two_level_header() -> None:

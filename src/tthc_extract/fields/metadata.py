@@ -116,6 +116,16 @@ def _issuer(lines: list[str]) -> str | None:
         elif head:
             break
     if head:
+        subs = tuple(g["issuer"]["subordinate"])
+        for k in range(1, len(head)):
+            if head[k].startswith(subs):
+                # "UBND TỈNH LONG AN / SỞ CÔNG THƯƠNG": the department issues, in its province.
+                dept = _short_issuer(" ".join(head[k:]))
+                parent = _short_issuer(" ".join(head[:k]))
+                lvl = re.search(r"\b(?:tỉnh|thành phố)\s+.+$", parent)
+                if lvl and not re.search(r"\b(?:tỉnh|thành phố)\b", dept):
+                    dept = f"{dept} {lvl.group(0)}"
+                return dept
         return _short_issuer(" ".join(head))
     for ln in lines[:60]:
         for pat in g["_authority"]:
@@ -230,7 +240,8 @@ def extract_metadata(doc: Document, first_task_table: int | None = None) -> Docu
             meta.doc_number = None if num.startswith("/") else num
             break
     for ln in lines[:60]:
-        m = g["_place_date"].match(ln)
+        # A PDF may put "Số: ..." and "<place>, ngày ..." on one line.
+        m = g["_place_date"].match(g["_number_line"].sub("", ln).strip())
         if m:
             saw_date = True
             meta.place = m.group("place").strip()
@@ -250,7 +261,8 @@ def extract_metadata(doc: Document, first_task_table: int | None = None) -> Docu
                     meta.issue_date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
             break
     meta.province = _province(meta.issuer, meta.place)
-    meta.signer = _signer(lines)
+    # A standalone plan is signed after its task table: look there when the front matter has none.
+    meta.signer = _signer(lines) or _signer(document_lines(doc))
     meta.legal_bases = _legal_bases(lines)
     ym = re.search(g["plan_year"]["title"], meta.title or "")
     if ym:

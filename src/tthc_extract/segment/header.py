@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 from tthc_extract import grammars
 from tthc_extract.model.document import TableRow
 
-FIELDS = ("stt", "task", "result", "agency", "lead", "support", "deadline", "note")
+FIELDS = ("stt", "task", "result", "agency", "lead", "support", "deadline", "start", "budget", "note")
+AGENCY_FIELDS = frozenset({"agency", "lead", "support"})
 
 
 def strip_accents(text: str) -> str:
@@ -69,12 +70,24 @@ def field_of_title(title: str) -> str | None:
             return sy.field
     for sy in syns:
         if sy.pattern.search(t) or sy.plain_pattern.search(ta):
-            return sy.field
+            return _role_of(t, sy.field)
     if 4 <= len(ta) <= 40:
         best = max(syns, key=lambda x: fuzz.ratio(ta, x.plain))
         if fuzz.ratio(ta, best.plain) >= 85:
             return best.field
     return None
+
+
+def _role_of(title: str, field: str) -> str:
+    """Return the agency field a title's role words call for ("... chủ trì" -> lead)."""
+    if field not in AGENCY_FIELDS:
+        return field
+    roles = grammars.load("headers")["roles"]
+    lead = any(w in title for w in roles["lead"])
+    support = any(w in title for w in roles["support"])
+    if lead and support:
+        return "agency"
+    return "lead" if lead else "support" if support else field
 
 
 @dataclass
@@ -127,7 +140,8 @@ def map_header(row: TableRow, n_cols: int, next_row: TableRow | None = None) -> 
         if filled and all(known.values()) and not any(_is_data_like(t) for t in filled.values()):
             header_rows = 2
             for i, f in known.items():
-                if f and (f in ("lead", "support") or f not in cols):
+                # A sub-title refines the column it sits under ("Hoàn thành" under the time).
+                if f and (f in ("lead", "support", "deadline") or f not in cols):
                     cols[f] = i
             if cols.get("agency") is not None and cols["agency"] in (cols.get("lead"), cols.get("support")):
                 del cols["agency"]

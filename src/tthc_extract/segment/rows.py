@@ -275,7 +275,8 @@ class Assembler:
     def _try_section(self, gr: GridRow, texts: dict[str, str], stt_text: str) -> bool:
         """Handle a section row (Roman numeral) — possibly carrying task cells; True if handled."""
         extra = {f: texts[f] for f in self.data_fields if texts.get(f, "").strip() and f not in gr.merged}
-        if _ROMAN.match(stt_text.rstrip(".")) and (texts.get("task", "").strip() or gr.spanning):
+        is_letter = bool(re.match(r"^[A-H]\.?$", stt_text)) and not extra
+        if (_ROMAN.match(stt_text.rstrip(".")) or is_letter) and (texts.get("task", "").strip() or gr.spanning):
             num, title = stt_text.rstrip("."), texts.get("task", "")
         else:
             first = stt_text or texts.get("task", "")
@@ -309,20 +310,27 @@ class Assembler:
         return True
 
     def _try_group(self, gr: GridRow, texts: dict[str, str], stt_text: str, rest: list[GridRow]) -> bool:
-        """Handle an Arabic group line ("1 | Cấp tỉnh" with no other cells) inside a section."""
-        if self.section is None or any(texts.get(f, "").strip() for f in self.data_fields):
+        """Handle an Arabic group line ("1 | Cấp tỉnh" with no other cells): a (sub-)section.
+
+        It is a group when the next numbered row opens a level below it ("1.1", "a)") or
+        restarts at 1 inside a Roman section; without a Roman section the group is the section.
+        """
+        if any(texts.get(f, "").strip() for f in self.data_fields) or "task" in gr.merged:
             return False
         if not re.match(r"^\d{1,2}\.?$", stt_text):
             return False
         num = clean_stt(stt_text)
         for later in rest[:3]:
             s = clean_stt(later.cells.get("stt", ""))
-            if s:
-                if s == "1" or s.startswith(num + "."):
-                    self.group = num
-                    self.sections.append(Section(number=f"{self.section}.{num}", title=texts.get("task", "")))
-                    return True
-                return False
+            if not s:
+                continue
+            child = s.startswith(num + ".") or bool(re.match(r"^[a-zđ]$", s))
+            if child or (s == "1" and self.section is not None):
+                self.group = num
+                number = f"{self.section}.{num}" if self.section else num
+                self.sections.append(Section(number=number, title=one_line(texts.get("task", ""))))
+                return True
+            return False
         return False
 
     def _repair_stt(self, gr: GridRow, texts: dict[str, str], stt_text: str) -> tuple[dict[str, str], str]:
@@ -438,9 +446,11 @@ class Assembler:
         row.is_subrow = True
         # A cell merged with the row above holds that row's (whole) value, even when the page
         # break cut the merged cell and only its tail sits on this page.
-        for f in gr.merged - {"stt", "task"}:
-            if prev.get(f):
-                row.texts[f] = prev.get(f)
+        merged = sorted(f for f in gr.merged - {"stt", "task"} if prev.get(f))
+        for f in merged:
+            row.texts[f] = prev.get(f)
+        if merged:
+            row.warnings.append(f"{'/'.join(merged)}: cell merged with the row above in the source")
         _merge_split_list(prev, row, self.agency_fields)
         if gr.merges_known:
             return  # the source shows merges: an empty cell is really empty
