@@ -38,6 +38,8 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
     """Return the output TaskRow for an assembled row: fields parsed, provenance attached."""
     warnings = list(row.warnings)
     if tt.cmap.split_agencies:
+        # The parsers get one-line text: a printed line break inside a cell is layout, not a
+        # separator ("Sở Lao động" / "- Thương binh và Xã hội" is one name wrapped).
         lead_raw, support_raw = one_line(row.get("lead")), one_line(row.get("support"))
         lead, _ = parse_agencies(lead_raw, "lead")
         _, support = parse_agencies(support_raw, "support")

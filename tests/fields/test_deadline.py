@@ -279,3 +279,17 @@ def test_due_phrases_parse_back() -> None:
     (phrase,) = find_due_phrases(text)
     got = parse_deadline(phrase, 2022)
     assert (got.kind, got.end) == ("date", dt.date(2022, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "end"),
+    [
+        ("Trước ngày 15 của tháng cuối quý", "recurring", "2024-12-31"),
+        ("Theo Chương trình xây dựng văn bản năm 2024", "event", None),
+        ("Theo đề án được duyệt", "event", None),
+        ("Năm 2024 và theo lộ trình của các Bộ, ngành", "year", "2024-12-31"),
+    ],
+)
+def test_unseen_layout_phrases(raw: str, kind: str, end: str | None) -> None:
+    d = parse_deadline(raw, 2024)
+    assert d.kind == kind and (str(d.end) if d.end else None) == end

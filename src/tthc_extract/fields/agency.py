@@ -91,6 +91,7 @@ def _grammar() -> _Grammar:
         rf"(?<=[.;:])\s+(?={bullet}\s)"  # an inline bullet after a full stop, ";" or ":"
         rf"|(?<!(?<!\w){no_end}\.)(?<=\S\S\.)\s+(?=\p{{Lu}})"  # a sentence end
         rf"|(?<=\S)\s*[,;]\s*(?=(?i:{label.replace('(?P<role>', '(?:')}))"  # "..., Phối hợp: ..."
+        rf"|(?<=\S)\s+(?={bullet}\s+(?i:{label.replace('(?P<role>', '(?:')}))"  # "... - Phối hợp: ..."
     )
     return _Grammar(
         head_start=re.compile(rf"(?:{quant}\s+)?{heads}(?!\w)", re.I),
