@@ -113,7 +113,12 @@ def main() -> int:
         if part in wanted and script.exists():
             print()
             sys.stdout.flush()
-            runpy.run_path(str(script), run_name="__main__")
+            sys.argv = [str(script)]  # the part's own options are its defaults here
+            try:
+                runpy.run_path(str(script), run_name="__main__")
+            except SystemExit as exc:
+                if exc.code not in (0, None):
+                    raise
     return 0
 
 
