@@ -16,7 +16,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls
 
 from tthc_extract.errors import ExtractError
-from tthc_extract.loaders.docx import _format_number, load_docx
+from tthc_extract.loaders.docx import load_docx
+from tthc_extract.loaders.docx_styles import format_number
 from tthc_extract.model.document import Document, Table, TableRow
 from tthc_extract.text.normalize import clean_text, one_line
 
@@ -243,7 +244,7 @@ def test_auto_numbered_stt_column(tmp_path: Path) -> None:
     (3, "decimalZero", "03"), (12, "decimal", "12"), (5, "ordinalText", "5"),
 ])
 def test_number_formats(n: int, fmt: str, text: str) -> None:
-    assert _format_number(n, fmt) == text
+    assert format_number(n, fmt) == text
 
 
 def test_nested_table_is_flattened(tmp_path: Path) -> None:

@@ -21,10 +21,11 @@ from typing import Any
 from lxml import etree
 
 from tthc_extract.errors import ExtractError
+from tthc_extract.loaders.docx_styles import Numbering, Style, num_of, read_styles
+from tthc_extract.loaders.docx_xml import W, int_attr, on
 from tthc_extract.model.document import Block, Cell, Document, Page, Paragraph, Prov, Table, TableRow
 from tthc_extract.text.normalize import clean_text
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 _TRANSITIONAL_W = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -36,30 +37,12 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "moveTo", W + "smartTag"}
 # Inline elements whose children are runs (or more inline wrappers).
 _INLINE_WRAPPERS = _WRAPPERS | {W + "hyperlink", W + "fldSimple", W + "dir", W + "bdo"}
-_ON = {"1", "true", "on"}
 _TWIPS_PER_POINT = 20.0
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 _PUA_BULLET = re.compile(r"^[\uf020-\uf0ff]\s*")  # Symbol/Wingdings glyphs used as bullets
-_LEVEL_REF = re.compile(r"%([1-9])")
 
 
-def _on(el: Any) -> bool:
-    """Return whether an OOXML on/off property element (``<w:b/>``, ``<w:b w:val="0"/>``) is on."""
-    if el is None:
-        return False
-    val = el.get(W + "val")
-    return val is None or val.lower() in _ON
 
 
-def _int_attr(el: Any, default: int) -> int:
-    """Return the integer ``w:val`` of ``el``, or ``default`` when absent or malformed."""
-    if el is None:
-        return default
-    try:
-        return int(el.get(W + "val", default))
-    except (TypeError, ValueError):
-        return default
 
 
 def _children(container: Any) -> Iterator[Any]:
@@ -186,177 +169,6 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-# ------------------------------------------------------------------------------ styles, numbering
-
-
-@dataclass
-class _Style:
-    """The paragraph-style properties we use, after following ``w:basedOn``."""
-
-    bold: bool | None = None
-    centered: bool | None = None
-    num: tuple[str, int] | None = None  # (numId, ilvl) of a list style
-
-
-def _read_styles(root: Any | None) -> tuple[dict[str, _Style], str | None]:
-    """Given styles.xml, return paragraph styles by id (inheritance resolved) and the default id."""
-    if root is None:
-        return {}, None
-    raw: dict[str, tuple[str | None, _Style]] = {}
-    default: str | None = None
-    for st in root.iter(W + "style"):
-        if st.get(W + "type") != "paragraph":
-            continue
-        sid = st.get(W + "styleId") or ""
-        if _on_attr(st.get(W + "default")):
-            default = sid
-        based = st.find(W + "basedOn")
-        own = _Style()
-        ppr, rpr = st.find(W + "pPr"), st.find(W + "rPr")
-        if rpr is not None and rpr.find(W + "b") is not None:
-            own.bold = _on(rpr.find(W + "b"))
-        if ppr is not None:
-            jc = ppr.find(W + "jc")
-            if jc is not None:
-                own.centered = jc.get(W + "val") == "center"
-            own.num = _num_of(ppr)
-        raw[sid] = (based.get(W + "val") if based is not None else None, own)
-
-    resolved: dict[str, _Style] = {}
-
-    def resolve(sid: str, depth: int = 0) -> _Style:
-        if sid in resolved or sid not in raw or depth > 20:
-            return resolved.get(sid, _Style())
-        parent_id, own = raw[sid]
-        base = resolve(parent_id, depth + 1) if parent_id else _Style()
-        resolved[sid] = _Style(
-            bold=own.bold if own.bold is not None else base.bold,
-            centered=own.centered if own.centered is not None else base.centered,
-            num=own.num if own.num is not None else base.num,
-        )
-        return resolved[sid]
-
-    for sid in raw:
-        resolve(sid)
-    return resolved, default
-
-
-def _on_attr(val: str | None) -> bool:
-    """Return whether an on/off attribute value is on."""
-    return val is not None and val.lower() in _ON
-
-
-def _num_of(ppr: Any) -> tuple[str, int] | None:
-    """Return the (numId, ilvl) of a ``w:pPr``'s ``w:numPr``, or None when it has none."""
-    num_pr = ppr.find(W + "numPr")
-    if num_pr is None:
-        return None
-    num_id = num_pr.find(W + "numId")
-    if num_id is None:
-        return None
-    return num_id.get(W + "val") or "0", _int_attr(num_pr.find(W + "ilvl"), 0)
-
-
-@dataclass
-class _Level:
-    """One level of a list definition: its number format, label template and start value."""
-
-    fmt: str = "bullet"
-    text: str = ""
-    start: int = 1
-
-
-def _format_number(n: int, fmt: str) -> str:
-    """Return ``n`` written in Word number format ``fmt`` (decimal, roman, letter; else decimal)."""
-    if fmt in ("lowerRoman", "upperRoman"):
-        out, rest = "", max(n, 1)
-        for value, letters in _ROMAN:
-            while rest >= value:
-                out, rest = out + letters, rest - value
-        return out.upper() if fmt == "upperRoman" else out
-    if fmt in ("lowerLetter", "upperLetter"):
-        letter = chr(ord("a") + (max(n, 1) - 1) % 26) * ((max(n, 1) - 1) // 26 + 1)
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    return str(n)
-
-
-class _Numbering:
-    """List definitions of numbering.xml and the running counters that give each item its label."""
-
-    def __init__(self, root: Any | None) -> None:
-        self._abstract: dict[str, dict[int, _Level]] = {}
-        self._nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractId, start overrides)
-        self._counters: dict[str, list[int | None]] = {}
-        if root is None:
-            return
-        for ab in root.iter(W + "abstractNum"):
-            self._abstract[ab.get(W + "abstractNumId") or ""] = {
-                _int_attr_named(lvl, "ilvl"): self._level(lvl) for lvl in ab.iter(W + "lvl")
-            }
-        for num in root.iter(W + "num"):
-            ab_ref = num.find(W + "abstractNumId")
-            overrides = {
-                _int_attr_named(ov, "ilvl"): _int_attr(ov.find(W + "startOverride"), 1)
-                for ov in num.iter(W + "lvlOverride")
-                if ov.find(W + "startOverride") is not None
-            }
-            self._nums[num.get(W + "numId") or ""] = (
-                ab_ref.get(W + "val") if ab_ref is not None else "", overrides)
-
-    @staticmethod
-    def _level(lvl: Any) -> _Level:
-        """Return the _Level of a ``w:lvl`` element."""
-        fmt, text = lvl.find(W + "numFmt"), lvl.find(W + "lvlText")
-        return _Level(
-            fmt=fmt.get(W + "val", "decimal") if fmt is not None else "decimal",
-            text=text.get(W + "val", "") if text is not None else "",
-            start=_int_attr(lvl.find(W + "start"), 1),
-        )
-
-    def label(self, num_id: str, ilvl: int) -> str:
-        """Return the label Word shows before the next item of list ``num_id`` at level ``ilvl``.
-
-        Bullets (and formats we do not render) become "- "; numbered formats give their text,
-        e.g. "1. ", "a) ", "II. ". Counters are shared by lists of one definition unless the list
-        restarts its numbering, as Word does.
-        """
-        if num_id == "0" or num_id not in self._nums:
-            return ""
-        abstract_id, overrides = self._nums[num_id]
-        levels = self._abstract.get(abstract_id, {})
-        level = levels.get(ilvl)
-        if level is None or level.fmt == "bullet":
-            return "- "
-        if level.fmt == "none":
-            return level.text.strip() + " " if level.text.strip() else ""
-        key = f"n{num_id}" if overrides else f"a{abstract_id}"
-        counters = self._counters.setdefault(key, [None] * 10)
-        ilvl = min(max(ilvl, 0), 9)
-        current = counters[ilvl]
-        counters[ilvl] = overrides.get(ilvl, level.start) if current is None else current + 1
-        for deeper in range(ilvl + 1, 10):
-            counters[deeper] = None
-
-        def number(m: re.Match[str]) -> str:
-            k = int(m.group(1)) - 1
-            lv = levels.get(k, _Level(fmt="decimal"))
-            value = counters[k] if counters[k] is not None else overrides.get(k, lv.start)
-            return _format_number(value or 0, "decimal" if lv.fmt == "bullet" else lv.fmt)
-
-        text = _LEVEL_REF.sub(number, level.text).strip()
-        return text + " " if text else ""
-
-
-def _int_attr_named(el: Any, name: str) -> int:
-    """Return the integer attribute ``w:name`` of ``el``, or 0."""
-    try:
-        return int(el.get(W + name, "0"))
-    except ValueError:
-        return 0
-
-
 # ------------------------------------------------------------------------------------ paragraphs
 
 
@@ -376,8 +188,8 @@ class _ParaReader:
     """Reads paragraphs: text of visible runs, list labels, bold/centred, page-break marks."""
 
     def __init__(self, package: _Package, rendered_breaks: bool) -> None:
-        self.styles, self.default_style = _read_styles(package.styles)
-        self.numbering = _Numbering(package.numbering)
+        self.styles, self.default_style = read_styles(package.styles)
+        self.numbering = Numbering(package.numbering)
         # With rendered page breaks present we trust them alone; explicit breaks are then in them.
         self.break_tags = {W + "lastRenderedPageBreak"} if rendered_breaks else set()
         self.rendered = rendered_breaks
@@ -386,16 +198,16 @@ class _ParaReader:
         """Given a ``w:p`` element, return its text and properties."""
         para = _Para()
         ppr = p.find(W + "pPr")
-        style = self.styles.get(self.default_style or "", _Style())
+        style = self.styles.get(self.default_style or "", Style())
         num: tuple[str, int] | None = None
         if ppr is not None:
             ps = ppr.find(W + "pStyle")
             if ps is not None:
                 style = self.styles.get(ps.get(W + "val") or "", style)
-            num = _num_of(ppr)
+            num = num_of(ppr)
             jc = ppr.find(W + "jc")
             para.centered = jc.get(W + "val") == "center" if jc is not None else bool(style.centered)
-            if not self.rendered and _on(ppr.find(W + "pageBreakBefore")):
+            if not self.rendered and on(ppr.find(W + "pageBreakBefore")):
                 para.breaks_before += 1
         else:
             para.centered = bool(style.centered)
@@ -430,11 +242,11 @@ class _ParaReader:
         rpr = run.find(W + "rPr")
         bold = style_bold
         if rpr is not None:
-            if _on(rpr.find(W + "vanish")):
+            if on(rpr.find(W + "vanish")):
                 return
             b = rpr.find(W + "b")
             if b is not None:
-                bold = _on(b)
+                bold = on(b)
         had_text = False
         for rc in run:
             tag = rc.tag
@@ -618,15 +430,15 @@ class _Reader:
             if tr.tag != W + "tr":
                 continue
             trpr = tr.find(W + "trPr")
-            col = _int_attr(trpr.find(W + "gridBefore"), 0) if trpr is not None else 0
-            is_header = trpr is not None and _on(trpr.find(W + "tblHeader"))
+            col = int_attr(trpr.find(W + "gridBefore"), 0) if trpr is not None else 0
+            is_header = trpr is not None and on(trpr.find(W + "tblHeader"))
             cells: list[Cell] = []
             starts = breaks = False
             for tc in _children(tr):
                 if tc.tag != W + "tc":
                     continue
                 tcpr = tc.find(W + "tcPr")
-                span = max(1, _int_attr(tcpr.find(W + "gridSpan"), 1)) if tcpr is not None else 1
+                span = max(1, int_attr(tcpr.find(W + "gridSpan"), 1)) if tcpr is not None else 1
                 vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
                 hmerge = tcpr.find(W + "hMerge") if tcpr is not None else None
                 if hmerge is not None and hmerge.get(W + "val") != "restart" and cells:
@@ -650,7 +462,7 @@ class _Reader:
                 col += span
             for c in [c for c in open_merges if c >= col]:
                 open_merges.pop(c)
-            n_cols = max(n_cols, col + (_int_attr(trpr.find(W + "gridAfter"), 0) if trpr is not None else 0))
+            n_cols = max(n_cols, col + (int_attr(trpr.find(W + "gridAfter"), 0) if trpr is not None else 0))
             rows.append(_RawRow(cells, is_header, starts, breaks and not starts))
         return rows, n_cols
 
