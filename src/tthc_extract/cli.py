@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import typer
@@ -13,7 +12,6 @@ from rich.table import Table as RichTable
 
 from tthc_extract import __version__
 from tthc_extract.check.command import check
-from tthc_extract.export.writers import append_jsonl, json_path_for, write_json, write_parquet
 from tthc_extract.inputs import expand_inputs
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
@@ -29,47 +27,65 @@ def extract(
     outdir: Path = typer.Option(Path("out"), "-o", "--out", help="Output folder."),
     parquet: bool = typer.Option(True, "--parquet/--no-parquet", help="Also write the Parquet tables."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
+    jobs: int = typer.Option(0, "-j", "--jobs", help="Worker processes (default: the machine's cores).",
+                             show_default=False),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds one document may take (0: no limit)."),
+    force: bool = typer.Option(False, "--force", help="Extract again documents whose output is up to date."),
+    executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (a cluster)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+    max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", help="Documents per worker before it is replaced."),
 ) -> None:
-    """Extract every document into OUTDIR (<file>.json each, Parquet tables, errors.jsonl)."""
+    """Extract every document into OUTDIR (<file>.json each, Parquet tables, errors.jsonl).
+
+    Documents already extracted from the same content by the same tool version are skipped
+    (OUTDIR/manifest.json) unless --force. Ctrl-C stops after writing what finished.
+    """
+    from tthc_extract.batch import BatchError, BatchOptions, run_batch
+    from tthc_extract.batch.executor import default_jobs
+
     inputs = expand_inputs(paths)
     if not inputs:
         err.print("error: no input files found")
         raise typer.Exit(2)
-    outdir.mkdir(parents=True, exist_ok=True)
-    errors_path = outdir / "errors.jsonl"
-    errors_path.unlink(missing_ok=True)
-    plans: list[Plan] = []
-    failed = 0
-    t0 = time.perf_counter()
+    if executor not in ("local", "dask") or (executor == "dask" and not scheduler):
+        err.print("error: --executor is local or dask, and dask needs --scheduler ADDRESS")
+        raise typer.Exit(2)
+    opts = BatchOptions(
+        jobs=jobs if jobs > 0 else default_jobs(), timeout=timeout if timeout > 0 else None,
+        force=force, parquet=parquet, executor=executor, scheduler=scheduler,
+        max_tasks_per_child=max_tasks_per_child,
+    )
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
     ) as progress:
         task = progress.add_task("extracting", total=len(inputs))
-        for path, root in inputs:
-            progress.update(task, description=path.name[:40])
-            res = extract_one(path)
-            if res.plan is not None:
-                write_json(res.plan, json_path_for(path, outdir, root))
-                plans.append(res.plan)
-            else:
-                failed += 1
-                err.print(f"error: {res.error}", markup=False, highlight=False)
-                append_jsonl(errors_path, {"file": str(path), "error": res.error})
-            progress.advance(task)
-    if parquet:
-        write_parquet(plans, outdir)
-    n_rows = sum(len(p.rows) for p in plans)
-    warn = sum(1 for p in plans for r in p.rows if r.warnings)
-    dt = time.perf_counter() - t0
+
+        def on_done(path: str, status: str, error: str | None) -> None:
+            if error:
+                err.print(f"error: {error}", markup=False, highlight=False)
+            progress.update(task, advance=1, description=Path(path).name[:40])
+
+        try:
+            s = run_batch(inputs, outdir, opts, on_done)
+        except BatchError as exc:
+            err.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+    done = f"{s.extracted} extracted, {s.failed} failed" + (f", {s.unchanged} unchanged" if s.unchanged else "")
     msg = (
-        f"{len(inputs)} file(s): {len(plans)} extracted, {failed} failed; {n_rows} rows "
-        f"({warn} with warnings) in {dt:.1f}s -> {outdir}"
+        f"{s.files} file(s): {done}; {s.rows} rows ({s.warn_rows} with warnings) "
+        f"in {s.seconds:.1f}s -> {outdir}"
     )
-    if failed:
-        msg += f" (errors in {errors_path})"
+    if s.failed:
+        msg += f" (errors in {outdir / 'errors.jsonl'})"
     out.print(msg, markup=False, highlight=False)
-    raise typer.Exit(1 if failed else 0)
+    for note in s.notes:
+        err.print(f"note: {note}", markup=False, highlight=False)
+    if s.interrupted:
+        err.print(f"interrupted: {s.files - s.extracted - s.failed - s.unchanged} document(s) "
+                  "not done; run the same command again to do them", markup=False, highlight=False)
+        raise typer.Exit(130)
+    raise typer.Exit(1 if s.failed else 0)
 
 
 @app.command()

@@ -9,8 +9,6 @@ gives every file a new time, and a grammar edit changes outputs without a versio
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -18,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import tthc_extract
-from tthc_extract import grammars
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for, write_json
+from tthc_extract.fingerprint import sha256_file, tool_fingerprint
 from tthc_extract.pipeline import extract_one
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -35,27 +33,6 @@ class Run:
     error: str | None = None
     seconds: float = 0.0
     reused: bool = False
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-@functools.cache
-def tool_fingerprint() -> str:
-    """Return a hash of the package's source files and grammars: what decides an output's content."""
-    h = hashlib.sha256(tthc_extract.__version__.encode())
-    package = Path(tthc_extract.__file__).resolve().parent
-    files = sorted(package.rglob("*.py")) + sorted(grammars.grammar_dir().glob("*.toml"))
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def sidecar_path(json_path: Path) -> Path:

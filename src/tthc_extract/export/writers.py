@@ -6,10 +6,11 @@ is stopped midway never leaves a half-written file behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,18 +69,40 @@ def write_json(plan: Plan, path: Path) -> None:
     atomic_write_bytes(path, plan_json(plan).encode("utf-8"))
 
 
-def write_parquet_table(table: pa.Table, path: Path) -> None:
-    """Write an Arrow table to Parquet atomically."""
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it into place, else delete it.
+
+    For writers that open the file themselves (Parquet, Arrow IPC). The temporary name starts
+    with a dot, so dataset readers (pyarrow, pandas, Spark, DuckDB) never list it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(table, tmp)
+        yield Path(tmp)
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """Yield a ParquetWriter that streams row groups to ``path``, which appears only when complete."""
+    with atomic_target(path) as tmp:
+        writer = pq.ParquetWriter(tmp, schema)
+        try:
+            yield writer
+        finally:
+            writer.close()
+
+
+def write_parquet_table(table: pa.Table, path: Path) -> None:
+    """Write an Arrow table to Parquet atomically."""
+    with atomic_target(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def write_parquet(plans: Iterable[Plan], outdir: Path) -> dict[str, int]:

@@ -1,0 +1,324 @@
+"""The batch driver behind ``tthc-extract extract``: plan, run, stream to disk, finalise.
+
+For each input the driver hashes the file and asks the manifest whether its output is up to date
+(same content, same tool); the others become Tasks, pulled by the executor as workers free up.
+Each Outcome is written as it arrives (the JSON, the document's Parquet parts, its manifest entry),
+so memory does not grow with the corpus. At the end — also after Ctrl-C or SIGTERM, which stop
+the submission of new documents and cancel the running ones — the partitions that changed are
+rebuilt, the flat tables rewritten, errors.jsonl and the manifest saved. Only one batch may write
+to an output folder at a time (a lock file); a batch killed outright leaves whole files only, and
+its temporary files are swept by the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Literal
+
+from tthc_extract.batch.executor import (
+    DEFAULT_MAX_TASKS_PER_CHILD,
+    Executor,
+    ExecutorError,
+    default_jobs,
+    make_executor,
+)
+from tthc_extract.batch.manifest import Entry, Manifest, sha256_file, tool_stamp
+from tthc_extract.batch.sink import STATE_DIR, DatasetSink
+from tthc_extract.batch.work import Outcome, Task
+from tthc_extract.export.writers import atomic_write_bytes, json_path_for
+
+# Default per-document time limit, in seconds: a long scan OCRs in minutes, a hung one never ends.
+DEFAULT_TIMEOUT = 600.0
+# Seconds between two saves of the manifest while a batch runs.
+CHECKPOINT_SECONDS = 5.0
+ERRORS_NAME = "errors.jsonl"
+
+Status = Literal["extracted", "unchanged", "failed"]
+Stat = tuple[int, int, int]  # an input's size, modification time and when it was hashed (ns)
+OnDone = Callable[[str, Status, "str | None"], None]
+
+
+class BatchError(Exception):
+    """The batch cannot start (the output folder is busy, a bad option)."""
+
+
+@dataclass
+class BatchOptions:
+    """How a batch runs; the defaults are those of the command line."""
+
+    jobs: int = field(default_factory=default_jobs)
+    timeout: float | None = DEFAULT_TIMEOUT
+    force: bool = False
+    parquet: bool = True
+    executor: str = "local"
+    scheduler: str | None = None
+    max_tasks_per_child: int = DEFAULT_MAX_TASKS_PER_CHILD
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did."""
+
+    files: int = 0
+    extracted: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    rows: int = 0
+    warn_rows: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _output_lock(outdir: Path) -> Iterator[None]:
+    """Hold OUTDIR/.tthc/lock for the batch; raise BatchError when another batch holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    path = outdir / STATE_DIR / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BatchError(f"{outdir}: another extract is writing to this folder") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(extra: Callable[[], bool] | None) -> Iterator[Callable[[], bool]]:
+    """Yield a stop flag raised by SIGINT / SIGTERM (or ``extra``); a second Ctrl-C interrupts at once."""
+    flag = threading.Event()
+
+    def stop() -> bool:
+        return flag.is_set() or (extra is not None and extra())
+
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        flag.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in old:
+        signal.signal(s, handler)
+    try:
+        yield stop
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _sweep_temporaries(outdir: Path) -> int:
+    """Delete the temporary files a killed batch left (dot-named ``*.tmp``); return how many."""
+    n = 0
+    for p in outdir.rglob(".*.tmp"):
+        if p.is_file():
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+class _Batch:
+    """The state of one run: manifest, sink, counters; writes each Outcome as it arrives."""
+
+    def __init__(self, outdir: Path, opts: BatchOptions, on_done: OnDone | None) -> None:
+        self.outdir = outdir
+        self.opts = opts
+        self.on_done = on_done
+        self.manifest = Manifest.load(outdir)
+        self.sink = DatasetSink(outdir)
+        self.stamp = tool_stamp()
+        self.summary = BatchSummary()
+        self.pending: dict[str, tuple[Path, str, Stat]] = {}  # key -> (input, sha256, stat) of tasks sent
+        self.seen: dict[str, Path] = {}
+        self.clashes: list[dict[str, str]] = []  # inputs skipped because another has the same output
+        self.last_save = time.monotonic()
+
+    def _done(self, path: str, status: Status, error: str | None = None) -> None:
+        if self.on_done is not None:
+            self.on_done(path, status, error)
+
+    def tasks(self, inputs: Sequence[tuple[Path, Path | None]], stop: Callable[[], bool]) -> Iterator[Task]:
+        """Yield a Task per input whose output is not up to date; count the others as unchanged."""
+        for path, root in inputs:
+            if stop():
+                return
+            key = json_path_for(path, self.outdir, root).relative_to(self.outdir).as_posix()
+            if key in self.seen:
+                self.summary.failed += 1
+                msg = f"{path}: not extracted: its output {key} is also that of {self.seen[key]} (same name)"
+                self.clashes.append({"file": str(path), "error": msg})
+                self._done(str(path), "failed", msg)
+                continue
+            self.seen[key] = path
+            sha, stat = self._sha256(path, key)
+            if not self.opts.force and sha and self._up_to_date(key, sha):
+                e = self.manifest.entries[key]
+                if (e.size, e.mtime_ns) != stat[:2]:  # touched, same content: remember the new stat
+                    e.size, e.mtime_ns, e.hashed_ns = stat
+                    self.manifest.changed = True
+                self.summary.unchanged += 1
+                self.summary.rows += e.n_rows
+                self.summary.warn_rows += e.n_warn
+                self._done(str(path), "unchanged")
+                continue
+            self.pending[key] = (path, sha, stat)
+            yield Task(str(path), key)
+
+    def _sha256(self, path: Path, key: str) -> tuple[str, Stat]:
+        """Return the input's SHA-256 ("" when unreadable) and its (size, mtime_ns, hashed_ns)."""
+        try:
+            st = path.stat()
+            known = None if self.opts.force else self.manifest.known_sha256(key, st.st_size, st.st_mtime_ns)
+            if known is not None:
+                return known, (st.st_size, st.st_mtime_ns, self.manifest.entries[key].hashed_ns)
+            hashed_ns = time.time_ns()
+            return sha256_file(path), (st.st_size, st.st_mtime_ns, hashed_ns)
+        except OSError:
+            return "", (-1, -1, 0)  # the extraction reports why the file cannot be read
+
+    def _up_to_date(self, key: str, sha: str) -> bool:
+        """Return whether the outputs of ``key`` were made from this content by this tool and exist."""
+        if not self.manifest.is_current(key, sha, self.stamp) or not (self.outdir / key).is_file():
+            return False
+        return not self.opts.parquet or self.sink.has(key)
+
+    def store(self, o: Outcome) -> None:
+        """Write one Outcome: JSON and parts (or remove stale ones), manifest entry, counters."""
+        path, sha, (size, mtime_ns, hashed_ns) = self.pending.pop(o.key)
+        version, fingerprint = self.stamp
+        json_path = self.outdir / o.key
+        if o.ok and o.json_text is not None and o.tables is not None:
+            atomic_write_bytes(json_path, o.json_text.encode("utf-8"))
+            if self.opts.parquet:
+                self.sink.put(o.key, o.tables)
+                self.sink.put_generic(o.source, o.generic)
+            else:
+                self.sink.drop(o.key)
+            entry = Entry(str(path), sha, version, fingerprint, "ok", None, o.province, o.plan_year,
+                          o.n_rows, o.n_warn, round(o.seconds, 3), size, mtime_ns, hashed_ns)
+            self.summary.extracted += 1
+            self.summary.rows += o.n_rows
+            self.summary.warn_rows += o.n_warn
+            self._done(str(path), "extracted")
+        else:
+            json_path.unlink(missing_ok=True)
+            self.sink.drop(o.key)
+            self.sink.drop_generic(path.name)
+            entry = Entry(str(path), sha, version, fingerprint, "failed", o.error, seconds=round(o.seconds, 3),
+                          size=size, mtime_ns=mtime_ns, hashed_ns=hashed_ns)
+            self.summary.failed += 1
+            self._done(str(path), "failed", o.error)
+        self.manifest.record(o.key, entry)
+        if time.monotonic() - self.last_save > CHECKPOINT_SECONDS:
+            self.manifest.save()
+            self.last_save = time.monotonic()
+
+    def finalise(self) -> None:
+        """Rebuild what changed in the Parquet dataset; write errors.jsonl and the manifest."""
+        m = self.manifest
+        if self.opts.parquet:
+            orphans = self.sink.orphans(m)
+            if m.dirty or orphans or self.sink.flat_missing():
+                for key in self.sink.rebuild(m, m.dirty):
+                    del m.entries[key]
+                    self.summary.notes.append(f"{key}: its Parquet parts are missing; extract it again")
+                self.sink.remove_orphans(m)
+                self.sink.write_flat(m)
+                m.dirty.clear()
+                m.changed = True
+        errors_path = self.outdir / ERRORS_NAME
+        if m.changed or self.clashes or not m.path.is_file():
+            failed = [{"file": e.input, "error": e.error or ""} for e in m.failed()] + self.clashes
+            if failed:
+                lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in failed)
+                atomic_write_bytes(errors_path, lines.encode("utf-8"))
+            else:
+                errors_path.unlink(missing_ok=True)
+            m.save()
+
+
+def run_batch(
+    inputs: Sequence[tuple[Path, Path | None]],
+    outdir: Path,
+    opts: BatchOptions | None = None,
+    on_done: OnDone | None = None,
+    stop: Callable[[], bool] | None = None,
+    executor: Executor | None = None,
+) -> BatchSummary:
+    """Extract ``inputs`` (file, root) into ``outdir``; return what was done.
+
+    ``on_done(path, status, error)`` is called once per input as it is settled. The batch stops
+    early, keeping what finished, on SIGINT / SIGTERM (in the main thread) or when ``stop()``.
+    Raises BatchError when another batch is writing to ``outdir``.
+    """
+    opts = opts or BatchOptions()
+    t0 = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with _output_lock(outdir), _stop_on_signals(stop) as stopped:
+        running = outdir / STATE_DIR / "running"
+        if running.exists():
+            _sweep_temporaries(outdir)
+        running.touch()
+        batch = _Batch(outdir, opts, on_done)
+        batch.summary.files = len(inputs)
+        ex: Executor | None = executor
+        own = executor is None
+        try:
+            tasks = batch.tasks(inputs, stopped)
+            first = next(tasks, None)
+            if first is not None:
+                if ex is None:
+                    try:
+                        ex = make_executor(opts.executor, opts.jobs, opts.timeout, opts.scheduler,
+                                           opts.max_tasks_per_child)
+                    except ExecutorError as exc:
+                        raise BatchError(str(exc)) from None
+                for outcome in ex.map_unordered(_chain(first, tasks), stopped):
+                    batch.store(outcome)
+            if ex is not None and own:
+                ex.close()
+            batch.summary.interrupted = stopped()
+            batch.summary.cancelled = len(batch.pending)
+            batch.finalise()
+        except BaseException:
+            batch.manifest.save()  # keep what finished; the dirty partitions are rebuilt next time
+            raise
+        finally:
+            if ex is not None and own:
+                ex.close()
+        running.unlink(missing_ok=True)
+    batch.summary.seconds = time.perf_counter() - t0
+    return batch.summary
+
+
+def _chain(first: Task, rest: Iterator[Task]) -> Iterator[Task]:
+    yield first
+    yield from rest
+
+
+def read_errors(outdir: Path) -> list[dict[str, str]]:
+    """Return the records of OUTDIR/errors.jsonl (empty when there is none)."""
+    path = outdir / ERRORS_NAME
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

@@ -1,0 +1,136 @@
+"""The per-document function every executor runs: one file in, one picklable Outcome out.
+
+The worker does all the CPU work (extraction, JSON text, Arrow tables) so that the driver only
+writes files. It never writes anything itself: on a cluster the workers need to read the inputs,
+not to reach the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tthc_extract.export.frames import (
+    AGENCIES_SCHEMA,
+    DOCUMENTS_SCHEMA,
+    PROSE_SCHEMA,
+    ROWS_SCHEMA,
+    agency_records,
+    document_records,
+    prose_records,
+    row_records,
+    to_arrow,
+)
+from tthc_extract.export.tables import table_arrow
+from tthc_extract.export.writers import plan_json
+from tthc_extract.model.plan import Plan
+from tthc_extract.pipeline import extract_one
+
+# Test-only fault injection: "hang=NEEDLE,exit=NEEDLE,segv=NEEDLE,raise=NEEDLE" makes a file whose
+# name contains NEEDLE sleep for an hour, leave through os._exit, crash with SIGSEGV, or raise an
+# unexpected exception. Unset in production.
+FAULTS_ENV = "TTHC_TEST_FAULTS"
+
+# The tables of the Parquet dataset, each with its schema (export/frames.py) and its records.
+TABLE_SCHEMAS: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS_SCHEMA,
+    "rows": ROWS_SCHEMA,
+    "prose_tasks": PROSE_SCHEMA,
+    "agencies": AGENCIES_SCHEMA,
+}
+_RECORDS: dict[str, Callable[[list[Plan]], list[dict[str, Any]]]] = {
+    "documents": document_records,
+    "rows": row_records,
+    "prose_tasks": prose_records,
+    "agencies": agency_records,
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to extract: its input path and its key (the output JSON's path in OUTDIR)."""
+
+    path: str
+    key: str
+
+
+@dataclass
+class Outcome:
+    """What came of one Task: the plan's JSON text and Arrow tables, or an error line.
+
+    ``tables`` holds the document's share of each dataset table; ``generic`` its generic tables
+    (statistics appendices), one Arrow table each, as export/tables.py writes them.
+    """
+
+    key: str
+    path: str
+    json_text: str | None = None
+    tables: dict[str, pa.Table] | None = None
+    generic: list[pa.Table] = field(default_factory=list)
+    source: str = ""
+    province: str | None = None
+    plan_year: int | None = None
+    n_rows: int = 0
+    n_warn: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the document was extracted."""
+        return self.error is None and self.json_text is not None
+
+    @classmethod
+    def failure(cls, task: Task, reason: str, seconds: float = 0.0) -> Outcome:
+        """Return the failed Outcome of ``task``; the error line starts with the path, like ExtractError."""
+        return cls(key=task.key, path=task.path, error=f"{task.path}: {reason}", seconds=seconds)
+
+
+def _test_fault(path: str) -> None:
+    """Misbehave as FAULTS_ENV asks for this file name (tests only; does nothing when unset)."""
+    spec = os.environ.get(FAULTS_ENV)
+    if not spec:
+        return
+    name = Path(path).name
+    for item in spec.split(","):
+        kind, _, needle = item.partition("=")
+        if not needle or needle not in name:
+            continue
+        if kind == "hang":
+            time.sleep(3600)
+        elif kind == "exit":
+            os._exit(70)
+        elif kind == "segv":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        elif kind == "raise":
+            raise RuntimeError("test fault")
+
+
+def process(task: Task) -> Outcome:
+    """Given a Task, return its Outcome; never raises for a bad document."""
+    t0 = time.perf_counter()
+    _test_fault(task.path)
+    res = extract_one(task.path)
+    if res.plan is None:
+        return Outcome(key=task.key, path=task.path, error=res.error, seconds=time.perf_counter() - t0)
+    plan = res.plan
+    return Outcome(
+        key=task.key,
+        path=task.path,
+        json_text=plan_json(plan),
+        tables={name: to_arrow(_RECORDS[name]([plan]), schema) for name, schema in TABLE_SCHEMAS.items()},
+        generic=[table_arrow(t, plan.source, n) for n, t in enumerate(plan.tables, start=1)],
+        source=plan.source,
+        province=plan.document.province,
+        plan_year=plan.document.plan_year,
+        n_rows=len(plan.rows),
+        n_warn=sum(1 for r in plan.rows if r.warnings),
+        seconds=time.perf_counter() - t0,
+    )
