@@ -24,6 +24,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from tthc_extract.errors import ExtractError, MissingToolError
+from tthc_extract.loaders.grid import mark_page_split
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 from tthc_extract.ocr.cells import reread_cells
 from tthc_extract.ocr.grid import PixelGrid, find_grids
@@ -148,10 +149,7 @@ def link_pieces(results: Sequence[PageResult]) -> None:
         k = _first_data_row(b, a)
         if k >= len(b.rows):
             continue
-        row = b.rows[k]
-        first = row.cell_at(0)
-        if (first is None or not first.text.strip()) and any(c.text.strip() for c in row.cells):
-            row.split_from_previous_page = True
+        mark_page_split(b.rows[k])
 
 
 def _document(source: Path, fmt: str, results: Sequence[PageResult]) -> Document:

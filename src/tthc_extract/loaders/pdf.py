@@ -23,6 +23,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from tthc_extract.errors import ExtractError
+from tthc_extract.loaders.grid import mark_page_split
 from tthc_extract.loaders.pdf_tables import Grid, assign_words, grid_to_table, lattice_grids, stream_grids
 from tthc_extract.loaders.pdf_text import Word, group_lines, layout_blocks, page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
@@ -199,10 +200,7 @@ def _link_pieces(pieces: list[_Piece]) -> None:
         # The table runs off the bottom of one page onto the top of the next (checked by
         # _continues); a first body row with no entry in its first column continues the row cut
         # there (or is a sub-row of a task cut there: the segmenter tells them apart by the text).
-        row = t.rows[k]
-        first = row.cell_at(0)
-        if (first is None or not first.text.strip()) and any(c.text.strip() for c in row.cells):
-            row.split_from_previous_page = True
+        mark_page_split(t.rows[k])
 
 
 def load_pdf(path: Path) -> Document:

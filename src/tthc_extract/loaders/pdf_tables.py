@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tthc_extract.loaders import grid as grid_helpers
+from tthc_extract.loaders.grid import nearest_edge, rows_from_spans
 from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines
-from tthc_extract.model.document import BBox, Cell, Prov, Table, TableRow
+from tthc_extract.model.document import BBox, Table
 
 # pdfplumber lattice settings: ruling lines only; snap/join rules drawn as separate pieces.
 LATTICE_SETTINGS: dict[str, Any] = {
@@ -75,26 +77,7 @@ class Grid:
 
 def cluster_values(values: Sequence[float], tol: float = EDGE_TOL) -> list[float]:
     """Given coordinates, return them sorted with near-equal ones (within ``tol``) merged."""
-    out: list[float] = []
-    group: list[float] = []
-    for v in sorted(values):
-        if group and v - group[-1] > tol:
-            out.append(sum(group) / len(group))
-            group = []
-        group.append(v)
-    if group:
-        out.append(sum(group) / len(group))
-    return out
-
-
-def _nearest(edges: list[float], v: float) -> int:
-    """Return the index of the edge nearest to ``v``."""
-    i = bisect_left(edges, v)
-    if i == 0:
-        return 0
-    if i == len(edges):
-        return len(edges) - 1
-    return i if edges[i] - v < v - edges[i - 1] else i - 1
+    return grid_helpers.cluster_values(values, tol)
 
 
 def grid_from_cells(boxes: Sequence[tuple[float, float, float, float]], method: str) -> Grid | None:
@@ -105,8 +88,8 @@ def grid_from_cells(boxes: Sequence[tuple[float, float, float, float]], method: 
         return None
     cells: list[GridCell] = []
     for b in boxes:
-        c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
-        r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
+        c0, c1 = nearest_edge(xs, b[0]), nearest_edge(xs, b[2])
+        r0, r1 = nearest_edge(ys, b[1]), nearest_edge(ys, b[3])
         if c1 > c0 and r1 > r0:
             cells.append(GridCell(r0, r1, c0, c1, (float(b[0]), float(b[1]), float(b[2]), float(b[3]))))
     if not cells:
@@ -231,25 +214,14 @@ def grid_to_table(grid: Grid, page_no: int, index: int) -> Table:
     for c in grid.cells:
         lines: list[Line] = group_lines(c.words) if c.words else []
         texts.append(join_lines(lines, c.bbox[0] + pad, c.bbox[2] - pad))
-    by_row: list[list[int]] = [[] for _ in range(len(grid.ys) - 1)]
-    for k, c in enumerate(grid.cells):
-        for r in range(c.r0, c.r1):
-            by_row[r].append(k)
-    rows: list[TableRow] = []
     x0, x1 = grid.xs[0], grid.xs[-1]
-    for r, ks in enumerate(by_row):
-        if not any(grid.cells[k].r0 == r for k in ks):
-            continue  # no cell starts here: a sliver between misaligned edges
-        cells: list[Cell] = []
-        for k in sorted(ks, key=lambda k: grid.cells[k].c0):
-            c = grid.cells[k]
-            first = c.r0 == r
-            b = c.bbox
-            cells.append(Cell(text=texts[k], col=c.c0, col_span=c.c1 - c.c0,
-                              row_span=(c.r1 - c.r0) if first else 1, merged_from_above=not first,
-                              prov=Prov(page=page_no, bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]))))
-        rows.append(TableRow(cells=cells, prov=Prov(page=page_no, bbox=BBox(
-            x0=x0, top=grid.ys[r], x1=x1, bottom=grid.ys[r + 1]))))
+
+    def cell_box(k: int) -> BBox:
+        b = grid.cells[k].bbox
+        return BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3])
+
+    rows = rows_from_spans(len(grid.ys) - 1, grid.cells, texts, page_no, cell_box,
+                           lambda r: BBox(x0=x0, top=grid.ys[r], x1=x1, bottom=grid.ys[r + 1]))
     bx0, btop, bx1, bbottom = grid.bbox
     return Table(index=index, rows=rows, n_cols=len(grid.xs) - 1, page=page_no, method=grid.method,
                  bbox=BBox(x0=bx0, top=btop, x1=bx1, bottom=bbottom))

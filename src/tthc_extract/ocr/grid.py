@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from tthc_extract.loaders.grid import cluster_values, nearest_edge
+
 H_RULE_IN = 0.25  # a horizontal run at least this long (inches) is a rule, not a letter stroke
 V_RULE_IN = 0.15  # the same for vertical runs (row heights are larger, letter stems smaller)
 LONG_V_RULE_IN = 0.4  # a vertical run this long is a rule even if no horizontal rule meets it
@@ -153,25 +155,6 @@ def region_cells(crop: np.ndarray, dpi: float) -> tuple[list[tuple[int, int, int
     return boxes, closed_top, closed_bottom
 
 
-def cluster(values: list[float], tol: float) -> list[float]:
-    """Given coordinates, return them sorted with near-equal ones (within ``tol``) averaged."""
-    out: list[float] = []
-    group: list[float] = []
-    for v in sorted(values):
-        if group and v - group[-1] > tol:
-            out.append(sum(group) / len(group))
-            group = []
-        group.append(v)
-    if group:
-        out.append(sum(group) / len(group))
-    return out
-
-
-def _nearest(edges: list[float], v: float) -> int:
-    """Return the index of the edge nearest to ``v``."""
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
-
-
 def cells_to_grid(boxes: list[tuple[int, int, int, int]], dpi: float) -> PixelGrid | None:
     """Given cell boxes of one table, return the grid they tile, or None if it is no table.
 
@@ -179,14 +162,14 @@ def cells_to_grid(boxes: list[tuple[int, int, int, int]], dpi: float) -> PixelGr
     edge differ by the rule's width: both cluster into one grid line.
     """
     tol = EDGE_TOL_IN * dpi
-    xs = cluster([float(b[0]) for b in boxes] + [float(b[2]) for b in boxes], tol)
-    ys = cluster([float(b[1]) for b in boxes] + [float(b[3]) for b in boxes], tol)
+    xs = cluster_values([float(b[0]) for b in boxes] + [float(b[2]) for b in boxes], tol)
+    ys = cluster_values([float(b[1]) for b in boxes] + [float(b[3]) for b in boxes], tol)
     if len(xs) < 3 or len(ys) < 2:  # one column is a frame around text, not a table
         return None
     cells: list[GridCell] = []
     for b in boxes:
-        c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
-        r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
+        c0, c1 = nearest_edge(xs, b[0]), nearest_edge(xs, b[2])
+        r0, r1 = nearest_edge(ys, b[1]), nearest_edge(ys, b[3])
         if c1 > c0 and r1 > r0:
             cells.append(GridCell(r0, r1, c0, c1, b))
     if len(cells) < 2:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tthc_extract.loaders.grid import rows_from_spans
 from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines, layout_blocks
-from tthc_extract.model.document import BBox, Block, Cell, Prov, Table, TableRow
+from tthc_extract.model.document import BBox, Block, Table
 from tthc_extract.ocr.grid import PixelGrid
 from tthc_extract.ocr.tesseract import OcrWord
 
@@ -164,23 +165,8 @@ def grid_to_table(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], page_n
         x0, y0, x1, y1 = c.box
         texts.append(cell_text(ws, (x0 * s, y0 * s, x1 * s, y1 * s), pad))
         confs.append(round(sum(pw.conf for pw in ws) / len(ws), 3) if ws else None)
-    by_row: list[list[int]] = [[] for _ in range(len(grid.ys) - 1)]
-    for k, c in enumerate(grid.cells):
-        for r in range(c.r0, c.r1):
-            by_row[r].append(k)
-    rows: list[TableRow] = []
-    for r, ks in enumerate(by_row):
-        if not any(grid.cells[k].r0 == r for k in ks):
-            continue  # no cell starts here: a sliver between misaligned rules
-        out: list[Cell] = []
-        for k in sorted(ks, key=lambda k: grid.cells[k].c0):
-            c = grid.cells[k]
-            first = c.r0 == r
-            out.append(Cell(text=texts[k], col=c.c0, col_span=c.c1 - c.c0,
-                            row_span=(c.r1 - c.r0) if first else 1, merged_from_above=not first,
-                            prov=Prov(page=page_no, bbox=frame.bbox(*c.box)), confidence=confs[k]))
-        rows.append(TableRow(cells=out, prov=Prov(page=page_no, bbox=frame.bbox(
-            grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]))))
+    rows = rows_from_spans(len(grid.ys) - 1, grid.cells, texts, page_no, lambda k: frame.bbox(*grid.cells[k].box),
+                           lambda r: frame.bbox(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]), confs)
     return Table(rows=rows, n_cols=len(grid.xs) - 1, page=page_no, method="ocr-lattice",
                  bbox=frame.bbox(*grid.box))
 

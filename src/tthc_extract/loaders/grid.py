@@ -1,0 +1,90 @@
+"""Table-grid helpers shared by the loaders that find grids geometrically (typed PDF, OCR).
+
+Given cell rectangles, the grid is the clustered x and y edges; given cells placed on that grid
+(row/column ranges), the rows of the document model follow the merge conventions of
+:mod:`tthc_extract.model.document`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from tthc_extract.model.document import BBox, Cell, Prov, TableRow
+
+
+class Span(Protocol):
+    """A cell placed on a grid: rows r0..r1-1, columns c0..c1-1."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+
+
+def cluster_values(values: Sequence[float], tol: float) -> list[float]:
+    """Given coordinates, return them sorted with near-equal ones (within ``tol``) averaged."""
+    out: list[float] = []
+    group: list[float] = []
+    for v in sorted(values):
+        if group and v - group[-1] > tol:
+            out.append(sum(group) / len(group))
+            group = []
+        group.append(v)
+    if group:
+        out.append(sum(group) / len(group))
+    return out
+
+
+def nearest_edge(edges: Sequence[float], v: float) -> int:
+    """Given sorted edges, return the index of the one nearest to ``v``."""
+    i = bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return len(edges) - 1
+    return i if edges[i] - v < v - edges[i - 1] else i - 1
+
+
+def rows_from_spans(
+    n_rows: int,
+    spans: Sequence[Span],
+    texts: Sequence[str],
+    page: int,
+    cell_bbox: Callable[[int], BBox],
+    row_bbox: Callable[[int], BBox],
+    confidences: Sequence[float | None] | None = None,
+) -> list[TableRow]:
+    """Given cells placed on a grid of ``n_rows`` rows, return the model's rows.
+
+    A cell spanning several rows appears in each with the same text: ``row_span`` on the first,
+    ``merged_from_above`` on the others. A grid row where no cell starts (a sliver between
+    misaligned edges) is dropped.
+    """
+    by_row: list[list[int]] = [[] for _ in range(n_rows)]
+    for k, c in enumerate(spans):
+        for r in range(c.r0, c.r1):
+            by_row[r].append(k)
+    rows: list[TableRow] = []
+    for r, ks in enumerate(by_row):
+        if not any(spans[k].r0 == r for k in ks):
+            continue
+        cells: list[Cell] = []
+        for k in sorted(ks, key=lambda k: spans[k].c0):
+            c = spans[k]
+            first = c.r0 == r
+            cells.append(Cell(
+                text=texts[k], col=c.c0, col_span=c.c1 - c.c0, row_span=(c.r1 - c.r0) if first else 1,
+                merged_from_above=not first, prov=Prov(page=page, bbox=cell_bbox(k)),
+                confidence=confidences[k] if confidences is not None else None,
+            ))
+        rows.append(TableRow(cells=cells, prov=Prov(page=page, bbox=row_bbox(r))))
+    return rows
+
+
+def mark_page_split(row: TableRow) -> None:
+    """Flag the first body row of a piece that opens a page: no entry in its first column."""
+    first = row.cell_at(0)
+    if (first is None or not first.text.strip()) and any(c.text.strip() for c in row.cells):
+        row.split_from_previous_page = True
