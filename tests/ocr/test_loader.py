@@ -13,7 +13,7 @@ from PIL import Image
 from rapidfuzz.fuzz import ratio
 
 from tthc_extract.errors import ExtractError, MissingToolError
-from tthc_extract.loaders.ocr import load_image, needs_ocr_document, ocr_pdf, text_layer_is_garbage
+from tthc_extract.loaders.ocr import load_image, ocr_pdf, text_layer_is_garbage
 from tthc_extract.model.document import Document, Page, Table
 from tthc_extract.ocr.tesseract import ENV_BINARY
 from tthc_extract.pipeline import plan_from_document
@@ -33,7 +33,7 @@ def test_pages_are_marked_ocr_done_with_their_size(scan_doc: Document) -> None:
     assert scan_doc.format == "pdf"
     assert [(p.number, p.needs_ocr, p.ocr_done) for p in scan_doc.pages] == [(1, True, True), (2, True, True)]
     assert scan_doc.pages[0].width == pytest.approx(842.04, abs=0.5)
-    assert not needs_ocr_document(scan_doc)
+    assert not any(p.pending_ocr for p in scan_doc.pages)
 
 
 def test_one_table_piece_per_page_with_the_header_titles(scan_doc: Document) -> None:
@@ -174,9 +174,9 @@ def test_missing_tesseract_stops_before_any_work(monkeypatch: pytest.MonkeyPatch
 
 def test_needs_ocr_document() -> None:
     doc = Document(source="x.pdf", format="pdf", pages=[Page(number=1), Page(number=2, needs_ocr=True)])
-    assert needs_ocr_document(doc)
+    assert any(p.pending_ocr for p in doc.pages)
     doc.pages[1].ocr_done = True
-    assert not needs_ocr_document(doc)
+    assert not any(p.pending_ocr for p in doc.pages)
 
 
 @pytest.mark.parametrize(("text", "garbage"), [

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
-import regex as re
 from rapidfuzz import fuzz
 
-from tthc_extract.errors import ExtractError, MissingToolError
+from tthc_extract.errors import ExtractError, MissingToolError, exc_line
 from tthc_extract.loaders.grid import mark_page_split
+from tthc_extract.loaders.pdf_ocr import text_layer_is_garbage
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 from tthc_extract.ocr.cells import reread_cells
 from tthc_extract.ocr.grid import PixelGrid, find_grids
@@ -39,24 +39,14 @@ from tthc_extract.ocr.raster import (
     render_pdf,
     rotate,
 )
-from tthc_extract.ocr.repair import fold, repair_words
+from tthc_extract.ocr.repair import repair_words
 from tthc_extract.ocr.tesseract import check_tesseract, run_tesseract
-from tthc_extract.text.normalize import clean_text
 
 ENV_WORKERS = "TTHC_OCR_WORKERS"  # pages OCR'd at once (default: the number of CPUs)
 ERASE_GROW_PX = 2  # rules are painted white this many pixels wider than their mask
 EDGE_MATCH_IN = 0.08  # column edges of two pieces of one table agree within this (inches)
 FURNITURE_WORDS = 3  # paragraphs this short (page numbers) do not separate table pieces
 SAME_ROW_RATIO = 85  # a row repeats a header row when their texts are this similar (0-100)
-# Text-layer garbage test: share of letters that are Vietnamese/Latin letters, digits or common
-# punctuation below which a text layer is unusable (a broken font encoding), and the share of
-# words with no vowel at all above which it is too.
-GOOD_CHAR_SHARE = 0.85
-VOWELLESS_SHARE = 0.35
-_VI_LETTERS = ("aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
-               "ùúủũụưừứửữựvwxyỳýỷỹỵz")
-_GOOD = frozenset(_VI_LETTERS + _VI_LETTERS.upper() + "0123456789.,;:()[]/-–+%&\"'“”‘’!?…*<>=_#@§")
-_VOWELS = re.compile(r"[aeiouy]")  # matched on folded (diacritic-free, lower-case) words
 
 
 @dataclass
@@ -179,7 +169,7 @@ def ocr_pdf(path: Path, pages: list[int] | None = None) -> Document:
     except ValueError as exc:
         raise ExtractError(str(path), str(exc)) from exc
     except Exception as exc:  # pypdfium2 raises its own PdfiumError for broken files
-        raise ExtractError(str(path), f"cannot render PDF ({type(exc).__name__}: {exc})".split("\n")[0]) from exc
+        raise ExtractError(str(path), f"cannot render PDF ({exc_line(exc)})") from exc
     return _document(path, "pdf", _ocr_pages(images, str(path)))
 
 
@@ -190,35 +180,10 @@ def load_image(path: Path) -> Document:
     try:
         images = load_images(path)
     except (OSError, ValueError) as exc:
-        raise ExtractError(str(path), f"cannot read image ({type(exc).__name__}: {exc})".split("\n")[0]) from exc
+        raise ExtractError(str(path), f"cannot read image ({exc_line(exc)})") from exc
     if not images:
         raise ExtractError(str(path), "image has no pages")
     return _document(path, "image", _ocr_pages(images, str(path)))
 
 
-def needs_ocr_document(doc: Document) -> bool:
-    """Return whether a loaded document has pages flagged for OCR that were not OCR'd yet."""
-    return any(p.needs_ocr and not p.ocr_done for p in doc.pages)
-
-
-def text_layer_is_garbage(text: str) -> bool:
-    """Return whether a PDF text layer is unusable: mostly non-Vietnamese characters, or many
-    vowelless junk words.
-
-    Broken font encodings give text like "Ĉ¿Ëđ ÿ3Ò" or "Qmxfs fs mzk": few characters a
-    Vietnamese text is made of, or many "words" with no vowel.
-    """
-    text = clean_text(text)
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return True
-    good = sum(1 for c in chars if c in _GOOD)
-    if good / len(chars) < GOOD_CHAR_SHARE:
-        return True
-    words = [w for w in re.findall(r"\p{L}+", text) if len(w) >= 2]
-    if not words:
-        return True
-    vowelless = sum(1 for w in words if not _VOWELS.search(fold(w)))
-    return vowelless / len(words) > VOWELLESS_SHARE
-
-
+__all__ = ["load_image", "ocr_pdf", "text_layer_is_garbage"]

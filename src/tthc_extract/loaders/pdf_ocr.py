@@ -10,7 +10,39 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import regex as re
+
 from tthc_extract.model.document import Block, Document, Paragraph, Table
+from tthc_extract.text.normalize import clean_text, fold
+
+# Text-layer garbage test: share of letters that are Vietnamese/Latin letters, digits or common
+# punctuation below which a text layer is unusable (a broken font encoding), and the share of
+# words with no vowel at all above which it is too.
+GOOD_CHAR_SHARE = 0.85
+VOWELLESS_SHARE = 0.35
+_VI_LETTERS = ("aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
+               "ùúủũụưừứửữựvwxyỳýỷỹỵz")
+_GOOD = frozenset(_VI_LETTERS + _VI_LETTERS.upper() + "0123456789.,;:()[]/-–+%&\"'“”‘’!?…*<>=_#@§")
+_VOWELS = re.compile(r"[aeiouy]")  # matched on folded (diacritic-free, lower-case) words
+def text_layer_is_garbage(text: str) -> bool:
+    """Return whether a PDF text layer is unusable: mostly non-Vietnamese characters, or many
+    vowelless junk words.
+
+    Broken font encodings give text like "Ĉ¿Ëđ ÿ3Ò" or "Qmxfs fs mzk": few characters a
+    Vietnamese text is made of, or many "words" with no vowel.
+    """
+    text = clean_text(text)
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return True
+    good = sum(1 for c in chars if c in _GOOD)
+    if good / len(chars) < GOOD_CHAR_SHARE:
+        return True
+    words = [w for w in re.findall(r"\p{L}+", text) if len(w) >= 2]
+    if not words:
+        return True
+    vowelless = sum(1 for w in words if not _VOWELS.search(fold(w)))
+    return vowelless / len(words) > VOWELLESS_SHARE
 
 
 def _page_of(block: Block) -> int:
@@ -32,12 +64,10 @@ def _page_texts(doc: Document) -> dict[int, str]:
 
 def pages_needing_ocr(doc: Document) -> list[int]:
     """Return the 1-based pages without a usable text layer (none, or garbage)."""
-    from tthc_extract.loaders.ocr import text_layer_is_garbage
-
     texts = _page_texts(doc)
     need = []
     for page in doc.pages:
-        if page.needs_ocr and not page.ocr_done:
+        if page.pending_ocr:
             need.append(page.number)
         elif len(texts.get(page.number, "")) >= 40 and text_layer_is_garbage(texts[page.number]):
             page.needs_ocr = True

@@ -119,6 +119,11 @@ class Page(BaseModel):
     needs_ocr: bool = False
     ocr_done: bool = False
 
+    @property
+    def pending_ocr(self) -> bool:
+        """True for a page flagged for OCR that was not OCR'd yet."""
+        return self.needs_ocr and not self.ocr_done
+
 
 class Document(BaseModel):
     """What a loader returns: pages and, in reading order, paragraphs and table pieces."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ import regex as re
 
 from tthc_extract import grammars
 from tthc_extract.ocr.tesseract import OcrWord
-from tthc_extract.text.normalize import clean_text
+from tthc_extract.text.normalize import clean_text, fold
 
 _CORE = re.compile(r"^(?P<pre>[^\p{L}\p{N}&]*)(?P<core>[\p{L}\p{N}&'’`|!]*?[\p{L}\p{N}&|!]?)(?P<post>[^\p{L}\p{N}&]*)$")
 _QUOTES = str.maketrans("", "", "'’`")
@@ -29,17 +28,6 @@ SEGMENT_GAP = 1.5  # a gap this many font sizes wide on a text line separates tw
 LINE_GAP = 1.5  # the next line of a column starts within this many font sizes below
 
 
-def fold_char(c: str) -> str:
-    """Return one character without diacritics, lower case ("Ể" -> "e", "đ" -> "d")."""
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0]
-    return base.lower()
-
-
-def fold(text: str) -> str:
-    """Return ``text`` without diacritics and in lower case, character for character."""
-    return "".join(fold_char(c) for c in text)
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,20 @@ def one_line(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_char(c: str) -> str:
+    """Return one character without diacritics, lower case ("Ể" -> "e", "đ" -> "d")."""
+    if c in "đĐ":
+        return "d"
+    return unicodedata.normalize("NFD", c)[0].lower()
+
+
+def fold(text: str) -> str:
+    """Return ``text`` without diacritics and in lower case, character for character.
+
+    The result has the same length as ``text``, so positions found in folded text index the
+    original (OCR repair and the deadline parser rely on it).
+    """
+    return "".join(fold_char(c) for c in text)
