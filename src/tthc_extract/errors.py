@@ -14,3 +14,9 @@ class ExtractError(Exception):
 
 class MissingToolError(ExtractError):
     """A system tool (Tesseract, LibreOffice) needed for this input is not installed."""
+
+
+def exc_line(exc: BaseException, limit: int = 160) -> str:
+    """Return an exception as one short line: its type and its message with whitespace collapsed."""
+    msg = " ".join(str(exc).split())[:limit]
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tthc_extract.errors import ExtractError
+from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.fields.agency import parse_agencies
 from tthc_extract.fields.deadline import parse_deadline
 from tthc_extract.fields.metadata import extract_metadata
@@ -104,7 +104,7 @@ def plan_from_document(doc: Document, file: str | None = None) -> Plan:
     plan.tables = generic_tables(others, doc, file)
     if not tasks and not plan.prose_tasks:
         plan.warnings.append("no task table found (no header with task/agency/deadline columns)")
-    if any(p.needs_ocr and not p.ocr_done for p in doc.pages):
+    if any(p.pending_ocr for p in doc.pages):
         plan.status = "partial"
     return plan
 
@@ -119,7 +119,7 @@ def extract(path: str | os.PathLike[str]) -> Plan:
     except MemoryError:
         raise ExtractError(str(p), "out of memory while reading") from None
     except Exception as exc:  # a loader bug or an unexpected file: one line, never a traceback
-        raise ExtractError(str(p), f"cannot read ({type(exc).__name__}: {exc})".split("\n")[0]) from exc
+        raise ExtractError(str(p), f"cannot read ({exc_line(exc)})") from exc
     return plan_from_document(doc, str(p))
 
 
@@ -147,7 +147,7 @@ def extract_one(path: str | os.PathLike[str]) -> Result:
     except ExtractError as exc:
         return Result(path=str(path), error=str(exc), seconds=time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - a batch must go on whatever one file does
-        msg = f"{path}: internal error ({type(exc).__name__}: {exc})".split("\n")[0]
+        msg = f"{path}: internal error ({exc_line(exc)})"
         return Result(path=str(path), error=msg, seconds=time.perf_counter() - t0)
 
 

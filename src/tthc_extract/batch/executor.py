@@ -30,6 +30,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 from tthc_extract.batch.work import Outcome, Task, process
+from tthc_extract.errors import exc_line
 
 # Longest pause between two looks at the stop flag while documents are running.
 POLL_SECONDS = 0.2
@@ -104,7 +105,7 @@ def _worker_main(conn: Connection, env: dict[str, str], fn: Callable[[Task], Out
         try:
             outcome = fn(task)
         except Exception as exc:  # noqa: BLE001 - reported for this document; the worker goes on
-            outcome = Outcome.failure(task, f"internal error ({type(exc).__name__}: {exc})".split("\n")[0])
+            outcome = Outcome.failure(task, f"internal error ({exc_line(exc)})")
         conn.send(outcome)
 
 
@@ -314,7 +315,7 @@ class DaskExecutor:
             elif fut.status in ("error", "cancelled"):
                 del running[fut]
                 exc = fut.exception() if fut.status == "error" else None
-                reason = f"{type(exc).__name__}: {exc}".split("\n")[0] if exc else "task cancelled by the cluster"
+                reason = exc_line(exc) if exc else "task cancelled by the cluster"
                 yield Outcome.failure(task, f"worker failed ({reason})")
             elif now >= deadline:
                 del running[fut]

@@ -10,22 +10,12 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tthc_extract.export.frames import (
-    AGENCIES_SCHEMA,
-    DOCUMENTS_SCHEMA,
-    ROWS_SCHEMA,
-    agency_records,
-    document_records,
-    row_records,
-    to_arrow,
-)
 from tthc_extract.model.plan import Plan
 
 # mkstemp creates 0600 files; outputs are ordinary data files (and may be committed as expected files).
@@ -34,16 +24,8 @@ _FILE_MODE = 0o644
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_target(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def plan_json(plan: Plan) -> str:
@@ -103,24 +85,3 @@ def write_parquet_table(table: pa.Table, path: Path) -> None:
     """Write an Arrow table to Parquet atomically."""
     with atomic_target(path) as tmp:
         pq.write_table(table, tmp)
-
-
-def write_parquet(plans: Iterable[Plan], outdir: Path) -> dict[str, int]:
-    """Write documents.parquet, rows.parquet and agencies.parquet; return their row counts."""
-    plans = list(plans)
-    counts: dict[str, int] = {}
-    for name, records, schema in (
-        ("documents", document_records(plans), DOCUMENTS_SCHEMA),
-        ("rows", row_records(plans), ROWS_SCHEMA),
-        ("agencies", agency_records(plans), AGENCIES_SCHEMA),
-    ):
-        write_parquet_table(to_arrow(records, schema), outdir / f"{name}.parquet")
-        counts[name] = len(records)
-    return counts
-
-
-def append_jsonl(path: Path, record: dict[str, Any]) -> None:
-    """Append one JSON line (used for errors.jsonl)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -22,7 +22,7 @@ from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from tthc_extract.errors import ExtractError
+from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.loaders.grid import mark_page_split
 from tthc_extract.loaders.pdf_tables import Grid, assign_words, grid_to_table, lattice_grids, stream_grids
 from tthc_extract.loaders.pdf_text import Word, group_lines, layout_blocks, page_words
@@ -52,8 +52,7 @@ def _one_line(exc: BaseException) -> str:
     """Return an exception as a short single line: its type and first message line."""
     if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
         exc = exc.args[0]
-    msg = " ".join(str(exc).split())[:160]
-    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+    return exc_line(exc)
 
 
 def _check_head(path: Path, fh: BufferedReader) -> None:
@@ -83,6 +82,7 @@ def _read_pdf(path: Path, fh: BufferedReader) -> Document:
         with pdf:
             for no, page in enumerate(pdf.pages, start=1):
                 _read_page(page, no, doc, pieces)
+                page.close()  # pdfplumber keeps each page's parsed objects until closed
     except _PARSE_ERRORS as exc:
         raise ExtractError(str(path), f"corrupt PDF ({_one_line(exc)})") from exc
     if not doc.pages:
