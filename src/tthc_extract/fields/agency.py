@@ -188,7 +188,7 @@ def _plain(text: str) -> str:
     return text.replace(_COMMA, ",").replace(_SPACE, " ")
 
 
-def _starts_agency(piece: str) -> bool:
+def starts_agency(piece: str) -> bool:
     """Return True when ``piece`` starts with a head noun (and not with a lower-case verb)."""
     gr = _grammar()
     piece = _plain(piece).lstrip()
@@ -215,7 +215,7 @@ def _join_lines(text: str) -> str:
         if gr.bullet_start.match(ln) or gr.label.match(ln):
             out += "\n" + ln
         elif (
-            _starts_agency(ln)
+            starts_agency(ln)
             and not out.endswith((",", ";", ".", ":"))
             and not gr.joiner_end.search(out)
             and not gr.head_end.search(_plain(out))
@@ -313,7 +313,7 @@ def _split_list(span: str) -> list[str]:
         elided = _elide(names[-1], plain)
         if elided is not None:
             names.append(elided)
-        elif sep == ";" or _starts_agency(plain):
+        elif sep == ";" or starts_agency(plain):
             names.append(piece)
         else:
             names[-1] += sep + piece
@@ -352,7 +352,7 @@ def _objects(clause: str, stops: list[Any]) -> list[tuple[int, int, list[str]]]:
     gr = _grammar()
     spans: list[tuple[int, int, list[str]]] = []
     for m in gr.objects.finditer(clause, stops[0].start()):
-        if not _starts_agency(clause[m.end():]) or any(a <= m.start() < b for a, b, _ in spans):
+        if not starts_agency(clause[m.end():]) or any(a <= m.start() < b for a, b, _ in spans):
             continue
         end = next((s.start() for s in stops if s.start() >= m.end()), len(clause))
         spans.append((m.start(), end, _split_list(clause[m.end(): end])))

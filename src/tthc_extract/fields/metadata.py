@@ -262,7 +262,9 @@ def extract_metadata(doc: Document, first_task_table: int | None = None) -> Docu
             break
     meta.province = _province(meta.issuer, meta.place)
     # A standalone plan is signed after its task table: look there when the front matter has none.
-    meta.signer = _signer(lines) or _signer(document_lines(doc))
+    meta.signer = _signer(lines)
+    if meta.signer is None and first_task_table is not None:
+        meta.signer = _signer(document_lines(doc))
     meta.legal_bases = _legal_bases(lines)
     ym = re.search(g["plan_year"]["title"], meta.title or "")
     if ym:

@@ -233,8 +233,7 @@ class Assembler:
     def feed(self, rows: list[GridRow]) -> None:
         """Process all grid rows of the table in order."""
         for i, gr in enumerate(rows):
-            nxt = rows[i + 1] if i + 1 < len(rows) else None
-            self._feed_one(gr, nxt, rows[i + 1 :])
+            self._feed_one(gr, rows[i + 1 : i + 4])  # a group line looks at most 3 rows ahead
         self._repair_first_section()
 
     def _repair_first_section(self) -> None:
@@ -257,7 +256,7 @@ class Assembler:
             r.section, r.section_title = "I", title
         first.warnings.append("section I printed as '1' and carrying its own cells: kept as a row without STT")
 
-    def _feed_one(self, gr: GridRow, nxt: GridRow | None, rest: list[GridRow]) -> None:
+    def _feed_one(self, gr: GridRow, rest: list[GridRow]) -> None:
         texts = {f: gr.cells.get(f, "") for f in TEXT_FIELDS if f in gr.cells}
         stt_text = texts.get("stt", "").strip()
         # A spanning cell, or all content in the first column: section or group line.
@@ -497,13 +496,13 @@ def _looks_like_deadline(text: str) -> bool:
     return len(t) < 120 and parse_deadline(t, 2000).kind != "unknown"
 
 
-_AGENCY_HEADS = ("sở", "ubnd", "ủy ban", "văn phòng", "trung tâm", "các", "cơ quan", "bộ phận", "ban", "cục", "đơn vị")
 
 
 def _looks_like_agency(text: str) -> bool:
-    """Return True for text that opens with an agency head word."""
-    t = text.strip().lstrip("-+• ").lower()
-    return t.startswith(_AGENCY_HEADS)
+    """Return True for text that opens with an agency head word (the agency grammar's heads)."""
+    from tthc_extract.fields.agency import starts_agency
+
+    return starts_agency(text.strip().lstrip("-+• "))
 
 
 def assemble(rows: list[GridRow], split_agencies: bool) -> tuple[list[Row], list[Section]]:
