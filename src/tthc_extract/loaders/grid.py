@@ -47,6 +47,25 @@ def nearest_edge(edges: Sequence[float], v: float) -> int:
     return i if edges[i] - v < v - edges[i - 1] else i - 1
 
 
+def place_boxes(
+    boxes: Sequence[tuple[float, float, float, float]], tol: float
+) -> tuple[list[float], list[float], list[tuple[int, int, int, int, int]]]:
+    """Given cell boxes (x0, top, x1, bottom), return the grid they tile and where each lies.
+
+    Returns the clustered x and y edges and, per box that covers at least one grid cell,
+    (r0, r1, c0, c1, index of the box).
+    """
+    xs = cluster_values([b[0] for b in boxes] + [b[2] for b in boxes], tol)
+    ys = cluster_values([b[1] for b in boxes] + [b[3] for b in boxes], tol)
+    placed = []
+    for k, b in enumerate(boxes):
+        c0, c1 = nearest_edge(xs, b[0]), nearest_edge(xs, b[2])
+        r0, r1 = nearest_edge(ys, b[1]), nearest_edge(ys, b[3])
+        if c1 > c0 and r1 > r0:
+            placed.append((r0, r1, c0, c1, k))
+    return xs, ys, placed
+
+
 def rows_from_spans(
     n_rows: int,
     spans: Sequence[Span],

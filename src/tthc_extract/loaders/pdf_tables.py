@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tthc_extract.loaders import grid as grid_helpers
-from tthc_extract.loaders.grid import nearest_edge, rows_from_spans
+from tthc_extract.loaders.grid import place_boxes, rows_from_spans
 from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines
 from tthc_extract.model.document import BBox, Table
 
@@ -82,16 +82,11 @@ def cluster_values(values: Sequence[float], tol: float = EDGE_TOL) -> list[float
 
 def grid_from_cells(boxes: Sequence[tuple[float, float, float, float]], method: str) -> Grid | None:
     """Given cell boxes of one table, return the grid they tile, or None if it is degenerate."""
-    xs = cluster_values([b[0] for b in boxes] + [b[2] for b in boxes])
-    ys = cluster_values([b[1] for b in boxes] + [b[3] for b in boxes])
+    xs, ys, placed = place_boxes(boxes, EDGE_TOL)
     if len(xs) < 2 or len(ys) < 2:
         return None
-    cells: list[GridCell] = []
-    for b in boxes:
-        c0, c1 = nearest_edge(xs, b[0]), nearest_edge(xs, b[2])
-        r0, r1 = nearest_edge(ys, b[1]), nearest_edge(ys, b[3])
-        if c1 > c0 and r1 > r0:
-            cells.append(GridCell(r0, r1, c0, c1, (float(b[0]), float(b[1]), float(b[2]), float(b[3]))))
+    cells = [GridCell(r0, r1, c0, c1, tuple(float(v) for v in boxes[k]))  # type: ignore[arg-type]
+             for r0, r1, c0, c1, k in placed]
     if not cells:
         return None
     return Grid(xs=xs, ys=ys, cells=cells, method=method)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from tthc_extract.loaders.grid import cluster_values, nearest_edge
+from tthc_extract.loaders.grid import place_boxes
 
 H_RULE_IN = 0.25  # a horizontal run at least this long (inches) is a rule, not a letter stroke
 V_RULE_IN = 0.15  # the same for vertical runs (row heights are larger, letter stems smaller)
@@ -162,16 +162,10 @@ def cells_to_grid(boxes: list[tuple[int, int, int, int]], dpi: float) -> PixelGr
     edge differ by the rule's width: both cluster into one grid line.
     """
     tol = EDGE_TOL_IN * dpi
-    xs = cluster_values([float(b[0]) for b in boxes] + [float(b[2]) for b in boxes], tol)
-    ys = cluster_values([float(b[1]) for b in boxes] + [float(b[3]) for b in boxes], tol)
+    xs, ys, placed = place_boxes([tuple(float(v) for v in b) for b in boxes], tol)  # type: ignore[misc]
     if len(xs) < 3 or len(ys) < 2:  # one column is a frame around text, not a table
         return None
-    cells: list[GridCell] = []
-    for b in boxes:
-        c0, c1 = nearest_edge(xs, b[0]), nearest_edge(xs, b[2])
-        r0, r1 = nearest_edge(ys, b[1]), nearest_edge(ys, b[3])
-        if c1 > c0 and r1 > r0:
-            cells.append(GridCell(r0, r1, c0, c1, b))
+    cells = [GridCell(r0, r1, c0, c1, boxes[k]) for r0, r1, c0, c1, k in placed]
     if len(cells) < 2:
         return None
     return PixelGrid(xs=xs, ys=ys, cells=sorted(cells, key=lambda c: (c.r0, c.c0)))
