@@ -177,3 +177,12 @@ def test_page_split_hint_does_not_join_a_fresh_subrow() -> None:
     assert [(r.stt, r.get("result"), r.get("deadline")) for r in rows] == [
         ("5", "Kết nối dữ liệu.", "Trong năm 2022"), ("5", "Tái sử dụng hồ sơ.", "Thường xuyên trong năm")
     ]
+
+
+def test_stt_kept_as_printed_but_for_a_trailing_dot() -> None:
+    rows, _ = _assemble(
+        "1.\tRà soát\tBáo cáo\tSở Tư pháp\tQuý I\n"
+        "a)\tRà soát cấp huyện\tBáo cáo\tUBND cấp huyện\tQuý II\n"
+        "(2)\tKiểm tra\tKết luận\tVăn phòng UBND tỉnh\tTheo kế hoạch"
+    )
+    assert [r.stt for r in rows] == ["1", "a)", "(2)"]

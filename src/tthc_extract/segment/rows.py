@@ -101,8 +101,13 @@ def valid_stt(text: str) -> bool:
 
 
 def clean_stt(text: str) -> str:
-    """Return the STT as stored: trailing "." / ")" dropped ("1." -> "1")."""
+    """Return a group number for composing sections: trailing "." / ")" dropped ("1." -> "1")."""
     return text.strip().rstrip(".):").strip()
+
+
+def printed_stt(text: str) -> str:
+    """Return a row's STT as printed (GOLD_SPEC), only the trailing "." or ":" dropped: "1." -> "1", "a)" stays."""
+    return text.strip().rstrip(".:").strip()
 
 
 def continued_marker(text: str) -> str | None:
@@ -267,7 +272,7 @@ class Assembler:
         if stt_text and _ROMAN.match(stt_text.rstrip(".")) is None and self._try_group(gr, texts, stt_text, rest):
             return
         if stt_text:
-            self._numbered(gr, texts, clean_stt(stt_text))
+            self._numbered(gr, texts, printed_stt(stt_text))
         else:
             self._unnumbered(gr, texts)
 
