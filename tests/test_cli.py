@@ -63,3 +63,59 @@ def test_schema_command_prints_plan_schema() -> None:
 def test_no_inputs_is_usage_error(tmp_path: Path) -> None:
     res = runner.invoke(app, ["extract", str(tmp_path / "nothing*.pdf"), "-o", str(tmp_path / "o")])
     assert res.exit_code == 2
+
+
+def test_bad_inputs_each_get_one_named_error_line_and_the_batch_goes_on(tmp_path: Path) -> None:
+    src = tmp_path / "a folder with a long name to go past eighty columns" / "thư mục"
+    src.mkdir(parents=True)
+    shutil.copy(ROOT / "samples" / "002_c4b107cd9cf43351.txt", src / "kế hoạch 1.txt")
+    (src / "empty.pdf").write_bytes(b"")
+    (src / "table.xlsx").write_bytes(b"PK\x03\x04 not read from a folder")
+    (tmp_path / "empty-folder").mkdir()
+    out = tmp_path / "out" / "nested"
+    args = [str(src), str(tmp_path / "empty-folder"), str(tmp_path / "nothing" / "*.pdf"),
+            str(tmp_path / "missing.pdf"), "-o", str(out), "-q", "-j", "1"]
+    res = runner.invoke(app, ["extract", *args])
+    assert res.exit_code == 1
+    assert (out / "kế hoạch 1.txt.json").is_file()
+    errors = {e["file"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())}
+    assert errors == {
+        str(src / "empty.pdf"): f"{src / 'empty.pdf'}: empty file",
+        str(tmp_path / "empty-folder"): f"{tmp_path / 'empty-folder'}: folder holds no plan documents (no files)",
+        str(tmp_path / "nothing" / "*.pdf"): f"{tmp_path / 'nothing' / '*.pdf'}: no file matches this pattern",
+        str(tmp_path / "missing.pdf"): f"{tmp_path / 'missing.pdf'}: file not found",
+    }
+    lines = res.stderr.splitlines()  # one line per error, never wrapped at the terminal width
+    assert sorted(x for x in lines if x.startswith("error: ")) == sorted(f"error: {e}" for e in errors.values())
+    assert "note: 1 file(s) in the folders are not plan documents and were left out (.xlsx: 1); " \
+           "name a file to try it anyway" in lines
+    assert res.stdout.startswith("5 file(s): 1 extracted, 4 failed; 37 rows") and len(res.stdout.splitlines()) == 1
+
+
+def test_nothing_found_names_the_items(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    res = runner.invoke(app, ["extract", str(tmp_path / "empty"), "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [f"error: {tmp_path / 'empty'}: folder holds no plan documents (no files)",
+                                       "error: no input files found"]
+
+
+def test_show_unreadable_json_is_one_error_line(tmp_path: Path) -> None:
+    (tmp_path / "other.json").write_text('{"format": 1, "documents": {}}', encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    for name, reason in [
+        ("missing.json", "file not found"),
+        ("other.json", "not a document JSON written by `tthc-extract extract` (source: Field required)"),
+        ("bad.json", "not a document JSON written by `tthc-extract extract` (Invalid JSON: key must be a "
+                     "string at line 1 column 2)"),
+    ]:
+        res = runner.invoke(app, ["show", str(tmp_path / name)])
+        assert res.exit_code == 1
+        assert res.stderr == f"error: {tmp_path / name}: {reason}\n"
+
+
+def test_show_round_trips_an_extracted_json(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    runner.invoke(app, ["extract", str(src / "a.txt"), "-o", str(tmp_path / "o"), "-q", "--no-parquet"])
+    res = runner.invoke(app, ["show", str(tmp_path / "o" / "a.txt.json")], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "45/QĐ-UBND" in res.stdout and "37 rows" in res.stdout

@@ -6,19 +6,21 @@ import sys
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from tthc_extract import __version__
 from tthc_extract.check.command import check
-from tthc_extract.inputs import expand_inputs
+from tthc_extract.inputs import collect_inputs
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured data from TTHC-control plan decisions.")
-err = Console(stderr=True)
-out = Console()
+# soft_wrap: a message stays one line whatever the terminal width (logs are grepped line by line).
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 @app.command()
@@ -43,9 +45,12 @@ def extract(
     from tthc_extract.batch import BatchError, BatchOptions, run_batch
     from tthc_extract.batch.executor import default_jobs
 
-    inputs = expand_inputs(paths)
+    found = collect_inputs(paths)
+    inputs = found.files
     if not inputs:
-        err.print("error: no input files found")
+        for p in found.problems:
+            err.print(f"error: {p['error']}", markup=False, highlight=False)
+        err.print("error: no input files found", markup=False, highlight=False)
         raise typer.Exit(2)
     if executor not in ("local", "dask") or (executor == "dask" and not scheduler):
         err.print("error: --executor is local or dask, and dask needs --scheduler ADDRESS")
@@ -59,7 +64,7 @@ def extract(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
     ) as progress:
-        task = progress.add_task("extracting", total=len(inputs))
+        task = progress.add_task("extracting", total=len(inputs) + len(found.problems))
 
         def on_done(path: str, status: str, error: str | None) -> None:
             if error:
@@ -67,7 +72,7 @@ def extract(
             progress.update(task, advance=1, description=Path(path).name[:40])
 
         try:
-            s = run_batch(inputs, outdir, opts, on_done)
+            s = run_batch(inputs, outdir, opts, on_done, problems=found.problems)
         except BatchError as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
@@ -79,13 +84,32 @@ def extract(
     if s.failed:
         msg += f" (errors in {outdir / 'errors.jsonl'})"
     out.print(msg, markup=False, highlight=False)
-    for note in s.notes:
+    skipped = found.skipped_note()
+    for note in ([skipped] if skipped else []) + s.notes:
         err.print(f"note: {note}", markup=False, highlight=False)
     if s.interrupted:
         err.print(f"interrupted: {s.files - s.extracted - s.failed - s.unchanged} document(s) "
                   "not done; run the same command again to do them", markup=False, highlight=False)
         raise typer.Exit(130)
     raise typer.Exit(1 if s.failed else 0)
+
+
+def _read_plan_json(file: Path) -> Plan:
+    """Return the Plan of a JSON file written by extract; exit 1 with one error line otherwise."""
+    try:
+        return Plan.model_validate_json(file.read_bytes())
+    except FileNotFoundError:
+        reason = "file not found"
+    except IsADirectoryError:
+        reason = "is a directory"
+    except OSError as exc:
+        reason = f"cannot read file ({exc.strerror or exc})"
+    except ValidationError as exc:  # bad JSON, or the JSON of something else (a manifest, a gold file)
+        e = exc.errors()[0]
+        where = ".".join(str(x) for x in e["loc"])
+        reason = f"not a document JSON written by `tthc-extract extract` ({where + ': ' if where else ''}{e['msg']})"
+    err.print(f"error: {file}: {reason}", markup=False, highlight=False)
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -95,11 +119,11 @@ def show(
 ) -> None:
     """Print a document's rows as a readable table."""
     if file.suffix.lower() == ".json":
-        plan = Plan.model_validate_json(file.read_text(encoding="utf-8"))
+        plan = _read_plan_json(file)
     else:
         res = extract_one(file)
         if res.plan is None:
-            err.print(f"error: {res.error}", markup=False)
+            err.print(f"error: {res.error}", markup=False, highlight=False)
             raise typer.Exit(1)
         plan = res.plan
     d = plan.document

@@ -3,30 +3,91 @@
 from __future__ import annotations
 
 import glob
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tthc_extract.loaders import SUPPORTED_EXTS
 
+Input = tuple[Path, Path | None]  # a file and the root its output mirrors sub-folders from
 
-def expand_inputs(items: list[str]) -> list[tuple[Path, Path | None]]:
-    """Return (file, root) pairs for files, folders (recursive) and globs; root mirrors sub-folders."""
-    found: list[tuple[Path, Path | None]] = []
+
+@dataclass
+class InputSet:
+    """What the command-line items name: the files, the items that name none, the files passed over.
+
+    ``problems`` holds ``{"file", "error"}`` records (the errors.jsonl shape) for a folder without
+    plan documents or a glob matching nothing; ``skipped`` counts, by extension, the files of
+    other types met inside folders (a folder's .xlsx or .zip is not an error, but worth a note).
+    """
+
+    files: list[Input] = field(default_factory=list)
+    problems: list[dict[str, str]] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skipped_note(self) -> str | None:
+        """Return one line naming the files of other types left out of folders, or None."""
+        if not self.skipped:
+            return None
+        kinds = ", ".join(f"{ext or '(no extension)'}: {n}" for ext, n in self.skipped.most_common(5))
+        return (f"{sum(self.skipped.values())} file(s) in the folders are not plan documents and were "
+                f"left out ({kinds}); name a file to try it anyway")
+
+
+def _hidden(f: Path, root: Path) -> bool:
+    """Return whether ``f`` is a dot-file or lies in a dot-folder below ``root`` (.git, .venv, .tthc-check)."""
+    return any(part.startswith(".") for part in f.relative_to(root).parts)
+
+
+def _walk(folder: Path, found: InputSet) -> list[Input]:
+    """Return the plan documents under ``folder`` (recursive, dot-folders skipped); count the others."""
+    files: list[Input] = []
+    for f in sorted(folder.rglob("*")):
+        if not f.is_file() or _hidden(f, folder):
+            continue
+        if f.suffix.lower() in SUPPORTED_EXTS:
+            files.append((f, folder))
+        else:
+            found.skipped[f.suffix.lower()] += 1
+    return files
+
+
+def collect_inputs(items: list[str]) -> InputSet:
+    """Return the (file, root) pairs for files, folders (recursive) and globs, and what named nothing.
+
+    A file named twice (a glob and its path, a relative and an absolute path) is kept once. A path
+    that does not exist is kept: its extraction reports "file not found" against it.
+    """
+    found = InputSet()
+    pairs: list[Input] = []
     for item in items:
         p = Path(item)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_EXTS and not f.name.startswith("."):
-                    found.append((f, p))
+            before = sum(found.skipped.values())
+            files = _walk(p, found)
+            if not files:
+                others = sum(found.skipped.values()) - before
+                why = f"only files of other types ({others})" if others else "no files"
+                found.problems.append({"file": item, "error": f"{item}: folder holds no plan documents ({why})"})
+            pairs.extend(files)
         elif any(ch in item for ch in "*?["):
             base = Path(item.split("*")[0].split("?")[0].split("[")[0])
             root = base if base.is_dir() else base.parent
-            found.extend((Path(m), root) for m in sorted(glob.glob(item, recursive=True)) if Path(m).is_file())
+            matches = [Path(m) for m in sorted(glob.glob(item, recursive=True)) if Path(m).is_file()]
+            if not matches:
+                found.problems.append({"file": item, "error": f"{item}: no file matches this pattern"})
+            pairs.extend((m, root) for m in matches)
         else:
-            found.append((p, None))
+            pairs.append((p, None))
     seen: set[Path] = set()
-    unique = []
-    for f, r in found:
-        if f not in seen:
-            seen.add(f)
-            unique.append((f, r))
-    return unique
+    for f, r in pairs:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.files.append((f, r))
+    return found
+
+
+def expand_inputs(items: list[str]) -> list[Input]:
+    """Return (file, root) pairs for files, folders (recursive) and globs; root mirrors sub-folders."""
+    return collect_inputs(items).files

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
@@ -36,7 +37,7 @@ def _run(src: Path, out: Path, **kw: object) -> run_module.BatchSummary:
     return run_batch(expand_inputs([str(src)]), out, opts)
 
 
-def _expected(paths: list[Path]) -> dict[str, object]:
+def _expected(paths: list[Path]) -> dict[str, pa.Table]:
     """Return the flat tables a one-by-one extraction of ``paths`` gives, sorted."""
     plans = [extract_one(p).plan for p in paths]
     assert all(plans)
@@ -220,7 +221,8 @@ def test_same_output_name_twice_is_reported(tmp_path: Path) -> None:
     assert (s.extracted, s.failed) == (1, 1)
     assert json.loads((tmp_path / "out" / "a.txt.json").read_text(encoding="utf-8"))["file"] == str(one)
     assert run_module.read_errors(tmp_path / "out") == [
-        {"file": str(two), "error": f"{two}: not extracted: its output a.txt.json is also that of {one} (same name)"}]
+        {"file": str(two), "error": f"{two}: not extracted: its output a.txt.json is also that of {one} (same file name; give "
+                               "the folder that holds both, so that sub-folders keep them apart)"}]
 
 
 def test_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
@@ -241,3 +243,34 @@ def test_killed_run_leftovers_are_swept_and_lost_parts_redone(tmp_path: Path) ->
     assert (s.extracted, s.unchanged) == (3, 0)  # parts gone: redone
     assert not stale.exists() and not temporaries(out)
     assert read_table(out, "rows").num_rows == 129
+
+
+def test_error_of_a_deleted_file_is_dropped_and_earlier_documents_are_noted(tmp_path: Path) -> None:
+    src, out = small_corpus(tmp_path / "in"), tmp_path / "out"
+    (src / "empty.pdf").write_bytes(b"")
+    s = _run(src, out)
+    assert (s.extracted, s.failed) == (3, 1) and [e["file"] for e in run_module.read_errors(out)] == [
+        str(src / "empty.pdf")]
+    (src / "empty.pdf").unlink()
+    (src / "a.txt").unlink()
+    s = _run(src, out)
+    assert (s.files, s.unchanged, s.failed) == (2, 2, 0)
+    assert not (out / run_module.ERRORS_NAME).exists()
+    assert s.notes == [f"{out} also holds 1 document(s) of earlier runs that are not among these inputs "
+                       "(listed in manifest.json); delete the folder to start a fresh dataset"]
+    assert (out / "a.txt.json").is_file() and read_table(out, "documents").num_rows == 3
+
+
+def test_problems_count_as_failed_and_go_to_errors(tmp_path: Path) -> None:
+    one = copy_sample(tmp_path / "a.txt", f"{TG}.txt")
+    seen: list[tuple[str, str, str | None]] = []
+    problem = {"file": "x/*.pdf", "error": "x/*.pdf: no file matches this pattern"}
+    s = run_batch([one], str(tmp_path / "out"), BatchOptions(jobs=1), on_done=lambda *a: seen.append(a),
+                  problems=[problem])
+    assert (s.files, s.extracted, s.failed) == (2, 1, 1)
+    assert ("x/*.pdf", "failed", problem["error"]) in seen
+    assert run_module.read_errors(tmp_path / "out") == [problem]
+    assert (tmp_path / "out" / "a.txt.json").is_file()  # a plain path: output at the top of OUTDIR
+    assert read_table(str(tmp_path / "out"), "rows").num_rows == 37
+    with pytest.raises(ValueError, match="unknown table 'row'"):
+        read_table(tmp_path / "out", "row")

@@ -247,7 +247,8 @@ def test_unreadable_expected_file_is_an_error(work: Path) -> None:
     (["corpus", "--expected", "nowhere"], "expected folder nowhere not found"),
     (["corpus", "--threshold", "min_f1=2"], "min_f1 must be between 0 and 1"),
     (["corpus", "--config", "missing.toml"], "missing.toml: cannot read"),
-    (["empty-folder"], "no input files found"),
+    (["empty-folder"], "empty-folder: folder holds no plan documents (no files)"),
+    (["corpus", "corpus/*.docx"], "corpus/*.docx: no file matches this pattern"),
 ])
 def test_usage_errors_exit_2(work: Path, args: list[str], message: str) -> None:
     (work / "empty-folder").mkdir()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import threading
 import time
@@ -149,7 +150,9 @@ class _Batch:
         self.summary = BatchSummary()
         self.pending: dict[str, tuple[Path, str, Stat]] = {}  # key -> (input, sha256, stat) of tasks sent
         self.seen: dict[str, Path] = {}
-        self.clashes: list[dict[str, str]] = []  # inputs skipped because another has the same output
+        # Errors of this run that are no document's: inputs skipped because another has the same
+        # output, command-line items that named no file (an empty folder, a glob matching nothing).
+        self.clashes: list[dict[str, str]] = []
         self.last_save = time.monotonic()
 
     def _done(self, path: str, status: Status, error: str | None = None) -> None:
@@ -164,7 +167,8 @@ class _Batch:
             key = json_path_for(path, self.outdir, root).relative_to(self.outdir).as_posix()
             if key in self.seen:
                 self.summary.failed += 1
-                msg = f"{path}: not extracted: its output {key} is also that of {self.seen[key]} (same name)"
+                msg = (f"{path}: not extracted: its output {key} is also that of {self.seen[key]} (same file "
+                       "name; give the folder that holds both, so that sub-folders keep them apart)")
                 self.clashes.append({"file": str(path), "error": msg})
                 self._done(str(path), "failed", msg)
                 continue
@@ -182,6 +186,33 @@ class _Batch:
                 continue
             self.pending[key] = (path, sha, stat)
             yield Task(str(path), key)
+
+    def problems(self, records: Sequence[dict[str, str]]) -> None:
+        """Count command-line items that named no file as failed: reported, and kept in errors.jsonl."""
+        for r in records:
+            self.summary.files += 1
+            self.summary.failed += 1
+            self.clashes.append({"file": r["file"], "error": r["error"]})
+            self._done(r["file"], "failed", r["error"])
+
+    def forget_gone(self) -> None:
+        """Drop failures of earlier runs whose input no longer exists; note documents kept from earlier runs.
+
+        A failure has no output, so its record only matters while the file is there to be fixed;
+        the outputs of a document not among this run's inputs stay (one dataset over all runs).
+        """
+        m = self.manifest
+        others = {k: e for k, e in m.entries.items() if k not in self.seen}
+        for key, e in others.items():
+            if e.status != "ok" and not Path(e.input).exists():
+                del m.entries[key]
+                m.changed = True
+        kept = sum(1 for e in others.values() if e.status == "ok")
+        if kept:
+            self.summary.notes.append(
+                f"{self.outdir} also holds {kept} document(s) of earlier runs that are not among these "
+                f"inputs (listed in {m.path.name}); delete the folder to start a fresh dataset"
+            )
 
     def _sha256(self, path: Path, key: str) -> tuple[str, Stat]:
         """Return the input's SHA-256 ("" when unreadable) and its (size, mtime_ns, hashed_ns)."""
@@ -257,20 +288,28 @@ class _Batch:
 
 
 def run_batch(
-    inputs: Sequence[tuple[Path, Path | None]],
-    outdir: Path,
+    inputs: Sequence[tuple[Path, Path | None] | str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
     opts: BatchOptions | None = None,
     on_done: OnDone | None = None,
     stop: Callable[[], bool] | None = None,
     executor: Executor | None = None,
+    problems: Sequence[dict[str, str]] = (),
 ) -> BatchSummary:
-    """Extract ``inputs`` (file, root) into ``outdir``; return what was done.
+    """Extract ``inputs`` into ``outdir``; return what was done.
 
+    ``inputs`` are (file, root) pairs as inputs.expand_inputs returns them (the output of
+    ROOT/sub/plan.pdf is OUTDIR/sub/plan.pdf.json), or plain paths (output OUTDIR/plan.pdf.json).
+
+    ``problems`` are ``{"file", "error"}`` records of command-line items that named no file
+    (inputs.InputSet.problems): each counts as a failed file and goes to errors.jsonl.
     ``on_done(path, status, error)`` is called once per input as it is settled. The batch stops
     early, keeping what finished, on SIGINT / SIGTERM (in the main thread) or when ``stop()``.
     Raises BatchError when another batch is writing to ``outdir``.
     """
     opts = opts or BatchOptions()
+    outdir = Path(outdir)
+    pairs = [x if isinstance(x, tuple) else (Path(x), None) for x in inputs]
     t0 = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     with _output_lock(outdir), _stop_on_signals(stop) as stopped:
@@ -279,11 +318,12 @@ def run_batch(
             _sweep_temporaries(outdir)
         running.touch()
         batch = _Batch(outdir, opts, on_done)
-        batch.summary.files = len(inputs)
+        batch.summary.files = len(pairs)
+        batch.problems(problems)
         ex: Executor | None = executor
         own = executor is None
         try:
-            tasks = batch.tasks(inputs, stopped)
+            tasks = batch.tasks(pairs, stopped)
             first = next(tasks, None)
             if first is not None:
                 if ex is None:
@@ -298,6 +338,8 @@ def run_batch(
                 ex.close()
             batch.summary.interrupted = stopped()
             batch.summary.cancelled = len(batch.pending)
+            if not batch.summary.interrupted:
+                batch.forget_gone()
             batch.finalise()
         except BaseException:
             batch.manifest.save()  # keep what finished; the dirty partitions are rebuilt next time

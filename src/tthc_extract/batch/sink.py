@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -211,7 +212,9 @@ def _with_partition(t: pa.Table, part: Partition, schema: pa.Schema) -> pa.Table
     return t.select(schema.names).cast(schema)
 
 
-def read_table(outdir: Path, table: str) -> pa.Table:
+def read_table(outdir: str | os.PathLike[str], table: str) -> pa.Table:
     """Return the partitioned ``table`` of ``outdir`` as one Arrow table with the flat schema."""
-    dataset = ds.dataset(outdir / table, format="parquet", partitioning=PARTITIONING)
+    if table not in TABLE_SCHEMAS:
+        raise ValueError(f"unknown table {table!r} (one of: {', '.join(TABLE_SCHEMAS)})")
+    dataset = ds.dataset(Path(outdir) / table, format="parquet", partitioning=PARTITIONING)
     return dataset.to_table().select(TABLE_SCHEMAS[table].names).cast(TABLE_SCHEMAS[table])

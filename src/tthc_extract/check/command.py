@@ -22,7 +22,7 @@ from tthc_extract.check.evaluate import DocReport, evaluate
 from tthc_extract.check.report import FORMATS, RENDERERS, Summary, render_table
 from tthc_extract.check.runner import Run, extract_or_reuse
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for, plan_json
-from tthc_extract.inputs import expand_inputs
+from tthc_extract.inputs import collect_inputs
 from tthc_extract.model.plan import Plan
 
 DEFAULT_WORKDIR = Path(".tthc-check")
@@ -130,7 +130,10 @@ def run_check(
         if expected is not None and not update_expected and not expected.is_dir():
             raise UsageError(f"expected folder {expected} not found (create it with --update-expected)")
         cfg = load_config(config, thresholds, cwd)
-        inputs = expand_inputs(list(paths))
+        found = collect_inputs(list(paths))
+        inputs = found.files
+        if found.problems:  # a folder or glob that names nothing is a wrong path in CI: say so
+            raise UsageError("; ".join(p["error"] for p in found.problems))
         if not inputs:
             raise UsageError("no input files found")
     except (UsageError, ConfigError) as exc:

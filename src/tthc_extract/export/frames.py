@@ -182,7 +182,18 @@ def to_arrow(records: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
 
 
 def _frame(records: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
-    return to_arrow(records, schema).to_pandas()
+    """Return ``records`` as a DataFrame a notebook can use as is.
+
+    Lists are Python lists (not NumPy arrays: ``==``, ``json.dumps`` and ``to_dict`` behave),
+    dates ``datetime.date`` objects, and integer columns pandas' nullable ``Int32``, so that a
+    document without a plan year does not turn the column into floats.
+    """
+    table = to_arrow(records, schema)
+    df = table.to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get)
+    for f in schema:
+        if pa.types.is_list(f.type):
+            df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)
+    return df
 
 
 def rows_frame(plans: Iterable[Plan]) -> pd.DataFrame:

@@ -1,0 +1,38 @@
+"""The pandas frames of a plan: Python lists, dates as dates, nullable integers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from tthc_extract.export.frames import documents_frame, rows_frame
+from tthc_extract.model.plan import Agency, Deadline, DocumentMeta, Plan, RowProvenance, TaskRow
+
+
+def _plan(year: int | None) -> Plan:
+    row = TaskRow(
+        row_id="p.txt#1", stt="1", task="Rà soát TTHC",
+        lead_agencies=[Agency(name="Sở Tư pháp", canonical="Sở Tư pháp", role="lead")],
+        deadline_raw="Quý I/2022",
+        deadline=Deadline(kind="quarter", start=dt.date(2022, 1, 1), end=dt.date(2022, 3, 31)),
+        provenance=RowProvenance(file="in/p.txt", pages=[1, 2], table=0, source_rows=[3]),
+    )
+    return Plan(source="p.txt", file="in/p.txt", format="text", document=DocumentMeta(plan_year=year), rows=[row])
+
+
+def test_rows_frame_types() -> None:
+    df = rows_frame([_plan(2022), _plan(None)])
+    assert df["lead_agencies"].tolist() == [["Sở Tư pháp"], ["Sở Tư pháp"]]
+    assert type(df["pages"][0]) is list and df["pages"][0] == [1, 2] and df["deadline_dates"][0] == []
+    assert df["deadline_end"][0] == dt.date(2022, 3, 31)
+    assert str(df["plan_year"].dtype) == "Int32" and df["plan_year"][0] == 2022 and df["plan_year"][1] is pd.NA
+    assert str(df["table"].dtype) == "Int32"
+    json.dumps(df.drop(columns=["deadline_start", "deadline_end"]).to_dict("records"))  # no NumPy arrays left
+
+
+def test_documents_frame_counts_are_integers() -> None:
+    df = documents_frame([_plan(None)])
+    assert str(df["n_rows"].dtype) == "Int32" and df.loc[0, "n_rows"] == 1
+    assert df.loc[0, "legal_bases"] == [] and df.loc[0, "warnings"] == []
