@@ -53,6 +53,7 @@ def test_text_without_task_table_degrades_gracefully(tmp_path: Path) -> None:
         ("fake.pdf", b"hello, not a pdf", "not a PDF"),
         ("fake.docx", b"hello, not a zip", "not a Word"),
         ("missing.txt", None, "file not found"),
+        ("budget.xlsx", b"PK\x03\x04 a workbook", "an Excel workbook, not a plan document"),
     ],
 )
 def test_bad_inputs_raise_one_line_errors(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
@@ -71,3 +72,15 @@ def test_extract_many_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     results = list(extract_many([bad, SAMPLE]))
     assert [r.ok for r in results] == [False, True]
     assert results[0].error and results[0].error.startswith(str(bad))
+
+
+def test_extract_many_takes_one_path_or_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    copy = tmp_path / "sub" / SAMPLE.name
+    copy.write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    one = list(extract_many(str(copy)))
+    assert [(r.path, r.ok) for r in one] == [(str(copy), True)]
+    folder = list(extract_many(tmp_path))
+    assert [(Path(r.path).name, r.ok) for r in folder] == [(SAMPLE.name, True)]
+    assert folder[0].plan is not None and folder[0].plan.rows == one[0].plan.rows  # type: ignore[union-attr]

@@ -151,7 +151,18 @@ def extract_one(path: str | os.PathLike[str]) -> Result:
         return Result(path=str(path), error=msg, seconds=time.perf_counter() - t0)
 
 
-def extract_many(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
-    """Yield a Result per file, in order; one bad file never stops the others."""
-    for p in paths:
-        yield extract_one(p)
+def extract_many(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
+    """Yield a Result per file, in order; one bad file never stops the others.
+
+    ``paths`` is one path or several; a folder stands for the plan documents under it (recursive,
+    as the CLI reads it), so a lone string is never taken for a sequence of characters.
+    """
+    from tthc_extract.inputs import expand_inputs
+
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+    for p in items:
+        if Path(p).is_dir():
+            for f, _root in expand_inputs([os.fspath(p)]):
+                yield extract_one(f)
+        else:
+            yield extract_one(p)

@@ -19,6 +19,12 @@ TEXT_EXTS = {".txt", ".text", ".md", ".html", ".htm", ".tsv", ".csv"}
 OFFICE_EXTS = {".doc", ".odt", ".rtf", ".docm", ".wpd"}
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 SUPPORTED_EXTS = TEXT_EXTS | OFFICE_EXTS | IMAGE_EXTS | {".docx", ".pdf"}
+# Office files that are never plan decisions: named in the error instead of a confusing zip message.
+FOREIGN_OFFICE = {
+    ".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook", ".xls": "an Excel workbook",
+    ".ods": "a spreadsheet", ".pptx": "a PowerPoint presentation", ".ppt": "a PowerPoint presentation",
+    ".odp": "a presentation",
+}
 
 
 def _load_text(path: Path) -> Document:
@@ -74,6 +80,8 @@ def detect_kind(path: Path) -> str:
     ext = path.suffix.lower()
     if not head:
         raise ExtractError(str(path), "empty file")
+    if ext in FOREIGN_OFFICE:
+        raise ExtractError(str(path), f"{FOREIGN_OFFICE[ext]}, not a plan document (read .pdf, .docx, .doc, text or images)")
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
