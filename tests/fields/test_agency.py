@@ -217,6 +217,41 @@ def test_other_layouts(text: str, lead: list[str], support: list[str]) -> None:
     assert ([a.name for a in got_lead], [a.name for a in got_support]) == (lead, support)
 
 
+@pytest.mark.parametrize(
+    ("text", "column", "lead", "support"),
+    [
+        # a named unit after "và" shares the "UBND" head of the collective before it
+        ("UBND các quận, huyện và thành phố Thủ Đức", "agency", ["UBND các quận, huyện", "UBND thành phố Thủ Đức"], []),
+        ("UBND các huyện, thị xã và thành phố Hạ Long", "lead", ["UBND các huyện, thị xã", "UBND thành phố Hạ Long"], []),
+        ("Sở Văn hóa, Thể thao và Du lịch chủ trì; UBND các huyện, thị xã và thành phố Sóc Trăng phối hợp", "agency",
+         ["Sở Văn hóa, Thể thao và Du lịch"], ["UBND các huyện, thị xã", "UBND thành phố Sóc Trăng"]),
+        ("Bộ phận Một cửa của UBND các quận, huyện và thành phố Thủ Đức", "agency",
+         ["Bộ phận Một cửa của UBND các quận, huyện", "Bộ phận Một cửa của UBND thành phố Thủ Đức"], []),
+        # ... but not without a proper name, nor after ",", nor inside names without a unit word
+        ("UBND các huyện, thị xã và thành phố", "agency", ["UBND các huyện, thị xã và thành phố"], []),
+        ("UBND các huyện, thị xã Kiến Tường, thành phố Tân An", "agency",
+         ["UBND các huyện, thị xã Kiến Tường, thành phố Tân An"], []),
+        ("Sở Lao động - Thương binh và Xã hội; Sở Tài nguyên và Môi trường", "agency",
+         ["Sở Lao động - Thương binh và Xã hội", "Sở Tài nguyên và Môi trường"], []),
+        ("Sở Xây dựng và thành phố Tân An", "agency", ["Sở Xây dựng và thành phố Tân An"], []),
+        # "chủ trì soạn thảo" after a category noun is part of the name, in any column
+        ("Các sở, ban, ngành chủ trì soạn thảo", "lead", ["Các sở, ban, ngành chủ trì soạn thảo"], []),
+        ("Các sở, ban, ngành chủ trì soạn thảo", "agency", ["Các sở, ban, ngành chủ trì soạn thảo"], []),
+        # round-2 agency forms that already read right
+        ("Sở NN&PTNT, Sở LĐ-TB&XH", "lead", ["Sở NN&PTNT", "Sở LĐ-TB&XH"], []),
+        ("Công an tỉnh, BHXH tỉnh", "support", [], ["Công an tỉnh", "BHXH tỉnh"]),
+        ("Ban Quản lý Khu kinh tế (chủ trì); Sở Kế hoạch và Đầu tư (phối hợp)", "agency",
+         ["Ban Quản lý Khu kinh tế"], ["Sở Kế hoạch và Đầu tư"]),
+        ("Các Sở, ban, ngành; UBND các huyện, thành phố (chủ trì); Văn phòng UBND tỉnh (phối hợp)", "agency",
+         ["Các Sở, ban, ngành", "UBND các huyện, thành phố"], ["Văn phòng UBND tỉnh"]),
+        ("Công an tỉnh và Sở Tư pháp", "lead", ["Công an tỉnh", "Sở Tư pháp"], []),
+    ],
+)
+def test_shared_heads_and_name_clauses(text: str, column: Any, lead: list[str], support: list[str]) -> None:
+    got_lead, got_support = parse_agencies(text, column)
+    assert ([a.name for a in got_lead], [a.name for a in got_support]) == (lead, support)
+
+
 def test_results_are_fresh_objects() -> None:
     lead, _ = parse_agencies("Sở Tư pháp chủ trì")
     lead[0].name = "changed"

@@ -163,6 +163,20 @@ CASES: list[tuple[str | None, int | None, str, str | None, str | None, list[str]
     ("<p>Quý   II/2022</p>", 2022, "quarter", "2022-04-01", "2022-06-30", []),
     ("**Trước 30/6/2022**", 2022, "date", None, "2022-06-30", []),
     ("Thường\nxuyên", 2022, "recurring", "2022-01-01", "2022-12-31", []),
+    # forms of the second unseen round (tests/fixtures/unseen u15-u22)
+    ("30/6/2024", 2024, "date", None, "2024-06-30", []),
+    ("Đến 31/12/2024", 2024, "date", None, "2024-12-31", []),
+    ("Chậm nhất ngày 15/11/2024", 2024, "date", None, "2024-11-15", []),
+    ("Từ ngày 01/3/2024 đến ngày 30/4/2024", 2024, "date", "2024-03-01", "2024-04-30", []),
+    ("Trong tháng 10/2024", 2024, "month", "2024-10-01", "2024-10-31", []),
+    ("Quý I, II năm 2024", 2024, "quarter", "2024-01-01", "2024-06-30", []),
+    ("Quý II, Quý III/2024", 2024, "quarter", "2024-04-01", "2024-09-30", []),
+    ("Cả năm", 2024, "year", "2024-01-01", "2024-12-31", []),
+    ("Hằng năm", 2024, "recurring", "2024-01-01", "2024-12-31", []),
+    ("Trước ngày 20 hằng tháng", 2023, "recurring", "2023-01-01", "2023-12-31", []),
+    ("Sau khi có hướng dẫn của Bộ", 2024, "event", None, None, []),
+    ("Theo tiến độ", 2024, "event", None, None, []),
+    ("Theo tiến độ của Trung ương", 2024, "event", None, None, []),
 ]
 
 

@@ -369,3 +369,47 @@ def test_column_separators_ignore_a_lone_wide_word_gap() -> None:
     ]
     seps = column_separators(lines, 60, 400)
     assert len(seps) == 2 and 70 < seps[0] < 104 and 150 < seps[1] < 304
+
+
+def test_column_separators_allow_a_title_across_two_columns() -> None:
+    # a section title written from the task column into the agency column cuts the white column
+    # between them on one line of eight: still a column separator
+    rows = [
+        _line(("1", 64, 70), ("Rà", 104, 120), ("soát", 123, 200), ("Sở", 230, 260), ("Quý", 330, 360), top=20 * k)
+        for k in range(7)
+    ]
+    title = _line(("I", 64, 70), ("KIỂM", 104, 140), ("SOÁT", 143, 215), ("QUY", 218, 245), top=200)
+    seps = column_separators([*rows, title], 60, 400)
+    assert len(seps) == 3 and 70 < seps[0] < 104 and 200 < seps[1] < 230 and 260 < seps[2] < 330
+
+
+def test_column_separators_do_not_cut_a_lone_header_word() -> None:
+    # "STT" is wider than the numbers under it: the separator goes right of it, not through it
+    lines = [_line(("STT", 57, 78), ("Nhiệm", 144, 175), ("vụ", 178, 194), ("Kết", 300, 320), top=0)]
+    lines += [_line((str(k), 57, 62), ("Rà", 90, 102), ("soát", 105, 125), ("Báo", 300, 320), top=15 * k)
+              for k in range(1, 8)]
+    seps = column_separators(lines, 50, 400)
+    assert len(seps) == 2 and 78 < seps[0] < 90 and 194 < seps[1] < 300
+
+
+def test_stream_grid_keeps_a_title_run_in_one_cell() -> None:
+    from tthc_extract.loaders.pdf_tables import _stream_grid
+
+    # a title run crosses the edge at x=216.5 in a word space (3 pt at 10 pt): one cell from
+    # column 1 to 3, while the row under it, a wider gap apart, keeps its two cells
+    title = _line(("KIỂM", 104, 140), ("SOÁT", 143, 215), ("CHÍNH", 218, 250), top=10)
+    row = _line(("Rà", 104, 212), ("Sở", 221, 250), top=30)
+    g = _stream_grid([title, row], [60, 100, 216.5, 400], [5, 25, 45])
+    assert [(c.r0, c.c0, c.c1) for c in g.cells] == [(0, 0, 1), (0, 1, 3), (1, 0, 1), (1, 1, 2), (1, 2, 3)]
+
+
+def test_join_lines_glues_a_number_broken_at_the_box_edge() -> None:
+    # "30/11/2024" is wider than its 45 pt box: the last digit went to the next line
+    first = _line(("Trước", 10, 40), top=0)
+    second = _line(("ngày", 10, 32), top=12)
+    cut = _line(("30/11/202", 10, 54.2), top=24)
+    last = _line(("4", 10, 15.5), top=36)
+    assert join_lines([first, second, cut, last], 10, 55) == "Trước ngày 30/11/2024"
+    # a full word line followed by a word, or a short number, stays a wrap with a space
+    assert join_lines([_line(("Tháng", 10, 54.5), top=0), _line(("6/2024", 10, 40), top=12)], 10, 55) == "Tháng 6/2024"
+    assert join_lines([_line(("Quý", 10, 30), top=0), _line(("3/2024", 10, 40), top=12)], 10, 55) == "Quý 3/2024"

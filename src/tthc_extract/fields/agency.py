@@ -39,6 +39,16 @@ _TRIM = " \t\n,.;:-–+•*&" + _COMMA
 
 
 @dataclass(frozen=True)
+class _Elision:
+    """An [[elisions]] entry: a piece that takes its head from the agency before it."""
+
+    piece: Any
+    anchor: Any
+    keep_anchor: bool  # the head runs up to the end of the anchor (else to its start)
+    after: Any  # the separators before the piece it applies to (None: any)
+
+
+@dataclass(frozen=True)
 class _Grammar:
     """The compiled patterns of grammars/agencies.toml."""
 
@@ -60,7 +70,7 @@ class _Grammar:
     label: Any
     distributive: Any
     name_clauses: Any
-    elisions: tuple[tuple[Any, Any], ...]
+    elisions: tuple[_Elision, ...]
     abbreviations: Any
     expansions: dict[str, str]
 
@@ -117,7 +127,13 @@ def _grammar() -> _Grammar:
         distributive=re.compile(g["distributive"]["pattern"], re.I),
         name_clauses=re.compile(_alt([n["pattern"] for n in g["name_clauses"]]), re.I),
         elisions=tuple(
-            (re.compile(rf"^{e['piece']}", re.I), re.compile(e["anchor"], re.I)) for e in g["elisions"]
+            _Elision(
+                piece=re.compile(rf"^{e['piece']}", re.I),
+                anchor=re.compile(e["anchor"], re.I),
+                keep_anchor=bool(e.get("keep_anchor", False)),
+                after=re.compile(rf"^\s*(?:{e['after']})\s*$", re.I) if "after" in e else None,
+            )
+            for e in g["elisions"]
         ),
         abbreviations=re.compile(
             _BOUND_L
@@ -310,7 +326,7 @@ def _split_list(span: str) -> list[str]:
         if not plain.strip(_TRIM):
             names[-1] += sep + piece
             continue
-        elided = _elide(names[-1], plain)
+        elided = _elide(names[-1], plain, sep)
         if elided is not None:
             names.append(elided)
         elif sep == ";" or starts_agency(plain):
@@ -325,13 +341,18 @@ def _is_letter(ch: str) -> bool:
     return ch.isalpha() or _PAREN_BASE <= ord(ch) < _PAREN_BASE + _PAREN_MAX
 
 
-def _elide(prev: str, piece: str) -> str | None:
-    """Return ``piece`` with the head it elides taken from ``prev``, or None if it elides none."""
-    for piece_re, anchor_re in _grammar().elisions:
-        if piece_re.match(piece):
-            anchors = list(anchor_re.finditer(_plain(prev)))
+def _elide(prev: str, piece: str, sep: str) -> str | None:
+    """Return ``piece`` with the head it elides taken from ``prev``, or None if it elides none.
+
+    ``sep`` is the separator before the piece ("," / ";" / " và "); an entry may apply after some
+    separators only.
+    """
+    for e in _grammar().elisions:
+        if e.piece.match(piece) and (e.after is None or e.after.match(sep)):
+            anchors = list(e.anchor.finditer(_plain(prev)))
             if anchors:
-                return prev[: anchors[-1].start()].lstrip(_TRIM + " ") + piece
+                cut = anchors[-1].end() if e.keep_anchor else anchors[-1].start()
+                return prev[:cut].lstrip(_TRIM + " ") + piece
     return None
 
 

@@ -40,6 +40,8 @@ STREAM_SEG_GAP_EMS = 1.0  # gap (in font sizes) that separates two cells on one 
 STREAM_SPAN_SHARE = 0.5  # a line segment wider than this share of the region spans columns
 STREAM_MIN_GAP = 3.0  # points: narrowest white-space column accepted as a column separator
 STREAM_MIN_GAP_EMS = 0.5  # ... and in font sizes: wider than a word space
+STREAM_WORD_GAP_EMS = 0.4  # gap (in font sizes) up to which two words are one run of text
+STREAM_CROSS_SHARE = 0.15  # a white-space column may be cut by this share of the lines (spanning titles)
 
 
 @dataclass(slots=True)
@@ -241,8 +243,9 @@ def column_separators(lines: Sequence[Line], x0: float, x1: float) -> list[float
 
     Lines with a run wider than half the region (a section title, a spanning note) are left out
     of the vote. A separator is a gap, wider than a word space, between the leftmost and rightmost
-    text that no voting line covers, with text on two or more lines on each side of it (a gap
-    next to one long word of one line is no column).
+    text that no voting line covers, or only a few (a shorter title written across two columns),
+    with text on two or more lines on each side of it (a gap next to one long word of one line is
+    no column).
     """
     width = x1 - x0
     voters = [ln for ln in lines
@@ -251,13 +254,7 @@ def column_separators(lines: Sequence[Line], x0: float, x1: float) -> list[float
         return []
     sizes = sorted(w.size for ln in voters for w in ln.words)
     min_gap = max(STREAM_MIN_GAP, STREAM_MIN_GAP_EMS * sizes[len(sizes) // 2])
-    spans = sorted((w.x0, w.x1) for ln in voters for w in ln.words)
-    seps: list[float] = []
-    reach = spans[0][1]
-    for a, b in spans[1:]:
-        if a - reach >= min_gap:
-            seps.append((a + reach) / 2)
-        reach = max(reach, b)
+    seps = _white_columns(voters, min_gap, int(STREAM_CROSS_SHARE * len(voters)))
     while seps:
         bounds = [-1e9, *seps, 1e9]
         counts = [0] * (len(bounds) - 1)
@@ -269,6 +266,43 @@ def column_separators(lines: Sequence[Line], x0: float, x1: float) -> list[float
         if counts[weak] >= 2:
             break
         seps.pop(weak - 1 if weak > 0 else 0)  # merge the lonely slot into its neighbour
+    return seps
+
+
+def _white_columns(lines: Sequence[Line], min_gap: float, crossing: int) -> list[float]:
+    """Return an x inside each white-space column at least ``min_gap`` wide that at most
+    ``crossing`` lines cut through (a section title or note written across two columns), between
+    the leftmost and the rightmost text of the lines. The x is the middle of the column's widest
+    stretch crossed by the fewest lines, so a lone wide header word next to it is not cut."""
+    events: list[tuple[float, int]] = []
+    for ln in lines:
+        for w in ln.words:
+            events += [(w.x0, 1), (w.x1, -1)]
+    events.sort()
+    # elementary intervals (x0, x1, depth) between the first and the last event
+    pieces: list[tuple[float, float, int]] = []
+    depth = 0
+    for (x, step), (nx, _) in zip(events, events[1:], strict=False):
+        depth += step
+        if nx > x:
+            pieces.append((x, nx, depth))
+    seps: list[float] = []
+    run: list[tuple[float, float, int]] = []
+    for piece in [*pieces, (0.0, 0.0, crossing + 1)]:
+        if piece[2] <= crossing:
+            run.append(piece)
+            continue
+        if run and run[-1][1] - run[0][0] >= min_gap:
+            low = min(d for _, _, d in run)
+            best: tuple[float, float] | None = None
+            cur: tuple[float, float] | None = None
+            for x0, x1, d in run:
+                cur = (cur[0] if cur and d == low and cur[1] == x0 else x0, x1) if d == low else None
+                if cur and (best is None or cur[1] - cur[0] > best[1] - best[0]):
+                    best = cur
+            if best is not None:
+                seps.append((best[0] + best[1]) / 2)
+        run = []
     return seps
 
 
@@ -346,16 +380,17 @@ def _stream_rows(lines: Sequence[Line], xs: list[float], rule_ys: list[float],
 
 def _stream_grid(lines: Sequence[Line], xs: list[float], ys: list[float]) -> Grid:
     """Given a region's lines and its column and row edges, return the stream grid: one cell per
-    column in each row, neighbours merged where a word of that row straddles their edge."""
+    column in each row, neighbours merged where a word, or a run of words one word space apart
+    (a title written across columns), straddles their edge."""
     cells: list[GridCell] = []
     for r in range(len(ys) - 1):
         joined = list(range(len(xs) - 1))  # union-find light: each column's group leader
         for ln in lines:
             if not (ys[r] <= (ln.top + ln.bottom) / 2 < ys[r + 1]):
                 continue
-            for w in ln.words:
-                a = bisect_right(xs, w.x0 + 0.5) - 1
-                b = bisect_right(xs, w.x1 - 0.5) - 1
+            for x0, x1 in _segments(ln, STREAM_WORD_GAP_EMS):  # runs of words a word space apart
+                a = bisect_right(xs, x0 + 0.5) - 1
+                b = bisect_right(xs, x1 - 0.5) - 1
                 for c in range(max(a, 0) + 1, min(b, len(xs) - 2) + 1):
                     joined[c] = joined[c - 1]
         n, start = len(xs) - 1, 0

@@ -30,6 +30,8 @@ PARA_GAP_EMS = 0.5
 BAND_GAP_EMS = 1.0
 # Tolerance (points) when comparing edges and centres of lines.
 ALIGN_TOL = 2.5
+# A line ending this close to its box's right edge (in font sizes: under one digit) was full.
+OVERFLOW_SLACK_EMS = 0.35
 # First words that open a list item: a typed break comes before them ...
 BULLETS = frozenset({"-", "+", "•", "–", "—", "*", "·"})
 ENDS_ITEM = frozenset(".;:!?")  # ... when the line before ends with one of these
@@ -214,6 +216,20 @@ def _broke_at_hyphen(line: Line) -> bool:
     return len(last) > 1 and last[-1] == "-" and last[-2].isalnum()
 
 
+def _overflowed_number(prev: Line, nxt: Line, left: float, right: float) -> bool:
+    """Return whether ``prev`` is one number or date too wide for its box, broken where the box
+    ended ("30/11/202" + "4"): a lone token from the left edge to within a digit of the right edge,
+    ending in a digit or "/" and followed by a line that starts with a digit."""
+    size = prev.words[-1].size
+    return (
+        _first_token_width(prev) >= prev.x1 - prev.x0 - 0.5
+        and prev.x0 - left <= 0.5 * size
+        and right - prev.x1 <= OVERFLOW_SLACK_EMS * size
+        and prev.words[-1].text[-1:] in "0123456789/"
+        and nxt.words[0].text[:1].isdigit()
+    )
+
+
 def join_lines(lines: Sequence[Line], left: float, right: float) -> str:
     """Given the lines of one box (a cell or a paragraph), return its text: wraps joined by spaces,
     typed breaks kept as newlines; ``left``/``right`` are the box's inner edges."""
@@ -229,7 +245,7 @@ def join_lines(lines: Sequence[Line], left: float, right: float) -> str:
     for prev, nxt in zip(lines, lines[1:], strict=False):
         if is_typed_break(prev, nxt, left, right, centered, in_list):
             out.append("\n")
-        elif not _broke_at_hyphen(prev):
+        elif not _broke_at_hyphen(prev) and not _overflowed_number(prev, nxt, left, right):
             out.append(" ")
         out.append(nxt.text())
     return clean_text("".join(out))
