@@ -18,7 +18,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -27,7 +26,7 @@ import regex as re
 
 from tthc_extract import grammars
 from tthc_extract.model.plan import Deadline, DeadlineKind
-from tthc_extract.text.normalize import clean_text
+from tthc_extract.text.normalize import clean_text, strip_marks
 
 Family = Literal["due", "recurring", "event"]
 
@@ -50,25 +49,8 @@ _STOP_PUNCT = re.compile(r"[,.;:()]")
 _BULLET_ITEM_END = re.compile(r"\s-\s|\s(?:[a-zđ]|\d{1,2})\)\s")
 
 
-def fold(text: str) -> str:
-    """Return ``text`` without diacritics ("Quý" -> "Quy", "đ" -> "d"), one character per character.
-
-    ASCII is left untouched (so a regex's ``\\D`` or ``\\S`` survives folding); matching is
-    case-insensitive anyway.
-    """
-    return "".join(_fold_char(c) for c in text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    """Return the base letter of one character (itself when it has none)."""
-    if c.isascii():
-        return c
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0]
-    low = base.lower()
-    return low if len(low) == 1 else base
+# Diacritics dropped with case kept: grammar patterns and cell texts are folded alike.
+fold = strip_marks
 
 
 # --------------------------------------------------------------------------------------------

@@ -124,11 +124,30 @@ def one_line(text: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+def base_char(c: str) -> str:
+    """Return one character without its diacritics, case kept ("Ể" -> "E", "đ" -> "d"); ASCII as is."""
+    if c.isascii():
+        return c
+    if c in "đĐ":
+        return "d" if c == "đ" else "D"
+    return unicodedata.normalize("NFD", c)[0]
+
+
+@functools.lru_cache(maxsize=4096)
 def fold_char(c: str) -> str:
     """Return one character without diacritics, lower case ("Ể" -> "e", "đ" -> "d")."""
-    if c in "đĐ":
-        return "d"
-    return unicodedata.normalize("NFD", c)[0].lower()
+    base = base_char(c)
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def strip_marks(text: str) -> str:
+    """Return ``text`` without diacritics, case kept, character for character ("Quý" -> "Quy").
+
+    For regex patterns and the text they run on: a pattern's ``\\D`` or ``\\S`` survives it,
+    where lower-casing would turn them into ``\\d`` / ``\\s``.
+    """
+    return "".join(base_char(c) for c in text)
 
 
 def fold(text: str) -> str:
