@@ -268,3 +268,29 @@ def test_cached_parse_is_fast() -> None:
             parse_agencies(cell)
     per_cell = (time.perf_counter() - start) / (5 * len(cells))
     assert per_cell < 1e-3, f"{per_cell * 1000:.3f} ms per cell"
+
+
+# ---------------------------------------------------------------------------------------------
+# Matchers used by segment/prose.py (agencies inside sentences)
+
+
+def test_sentence_matchers() -> None:
+    from tthc_extract.fields.agency import (
+        find_support_objects,
+        match_head,
+        match_name_end,
+        match_role,
+        match_support_object,
+    )
+
+    text = "Giao Văn phòng UBND tỉnh chủ trì, phối hợp với Sở Tư pháp tổng hợp"
+    assert match_head(text) is None and match_head(text, 5).group(0) == "Văn phòng"
+    assert match_head("các sở, ban, ngành").group(0).casefold().startswith("các sở")
+    assert match_role(text, text.index("chủ trì")).group(0) == "chủ trì"
+    assert match_role(text, 5) is None
+    obj = match_support_object(text, text.index("phối hợp"))
+    assert obj is not None and text[obj.end():].startswith("Sở Tư pháp")
+    assert [m.start() for m in find_support_objects(text)] == [text.index("phối hợp")]
+    assert match_name_end(text, text.index("tổng hợp")) is not None
+    assert match_name_end(text, text.index("chủ trì")) is None  # a role word, not a verb
+    assert match_name_end("xtổng hợp", 1) is None  # inside a word

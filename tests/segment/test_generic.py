@@ -12,11 +12,13 @@ from tthc_extract.model.document import Cell, Document, Paragraph, Table, TableR
 from tthc_extract.segment.generic import (
     generic_tables,
     grammar,
-    is_column_number_row,
+    header_depth,
     is_layout,
     numeric_frame,
     parse_number,
+    title_row,
 )
+from tthc_extract.segment.header import is_column_number_texts
 from tthc_extract.segment.tables import find_task_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,14 +50,19 @@ def test_number_non_examples(text: str) -> None:
     assert parse_number(text) is None
 
 
-@pytest.mark.parametrize("text", G["column_numbers"]["examples"])
-def test_column_number_cell_examples(text: str) -> None:
-    assert grammar().column_number.match(text)
+@pytest.mark.parametrize("text", G["numbers"]["examples_codes"])
+def test_code_examples_are_no_numbers(text: str) -> None:
+    assert grammar().codes.match(text) and parse_number(text) is None
 
 
-@pytest.mark.parametrize("text", G["column_numbers"]["examples_not"])
-def test_column_number_cell_non_examples(text: str) -> None:
-    assert not grammar().column_number.match(text)
+@pytest.mark.parametrize("text", G["numbers"]["examples_not_codes"])
+def test_code_non_examples(text: str) -> None:
+    assert not grammar().codes.match(text)
+
+
+@pytest.mark.parametrize("text", G["title"]["examples_appendix"])
+def test_appendix_heading_examples(text: str) -> None:
+    assert grammar().appendix.match(text)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +76,7 @@ def test_column_number_cell_non_examples(text: str) -> None:
     ],
 )
 def test_column_number_rows(texts: list[str], expected: bool) -> None:
-    assert is_column_number_row(texts) is expected
+    assert is_column_number_texts(texts) is expected
 
 
 @pytest.mark.parametrize("text", G["title"]["examples_skip"])
@@ -215,3 +222,57 @@ def test_piece_without_header_continues_the_table() -> None:
     (t,) = generic_tables([a, b], doc, "x")
     assert t.rows == [["Sở Tư pháp", "12", ""], ["Sở Nội vụ", "3", ""], ["Tổng cộng", "15", ""]]
     assert t.numeric_columns == [1] and t.provenance.pages == [4, 5]
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles and deep headers (the unseen prose plans' appendices, tests/fixtures/prose/unseen)
+
+
+def _merged(*texts: str) -> TableRow:
+    """A row whose cells span the blanks after them (as a Word file merges them)."""
+    cells, col = [], 0
+    for i, t in enumerate(texts):
+        if t or i == 0:
+            span = 1
+            while i + span < len(texts) and not texts[i + span]:
+                span += 1
+            cells.append(Cell(text=t, col=col, col_span=span))
+        col += 1
+    return TableRow(cells=[c for c in cells if c.text or c.col == 0])
+
+
+def test_title_cell_over_a_three_level_header_with_column_numbers() -> None:
+    rows = [
+        _merged("BIỂU TỔNG HỢP NĂM 2024", "", "", "", ""),
+        _row("STT", "Đơn vị", "Hồ sơ", "", ""),
+        _row("", "", "Trực tuyến", "", "Trực tiếp"),
+        _row("", "", "Toàn trình", "Một phần", ""),
+        _row("(1)", "(2)", "(3)", "(4)", "(5)"),
+        _row("1", "Sở Tư pháp", "1.234", "", "85,5%"),
+        _row("", "Tổng số", "1.234", "", "85,5%"),
+    ]
+    table = _table(0, rows)
+    assert title_row(table) == "BIỂU TỔNG HỢP NĂM 2024"
+    assert header_depth(table, 1) == 3
+    doc = Document(source="x.docx", format="docx", blocks=[table])
+    (t,) = generic_tables([table], doc, "x.docx")
+    assert t.title == "BIỂU TỔNG HỢP NĂM 2024"
+    assert t.header == ["STT", "Đơn vị", "Hồ sơ / Trực tuyến / Toàn trình", "Hồ sơ / Trực tuyến / Một phần",
+                        "Hồ sơ / Trực tiếp"]
+    assert t.rows == [["1", "Sở Tư pháp", "1.234", "", "85,5%"], ["", "Tổng số", "1.234", "", "85,5%"]]
+    assert t.numeric_columns == [0, 2, 4]
+
+
+def test_a_first_row_with_two_cells_is_no_title() -> None:
+    table = _table(0, [_row("STT", "Đơn vị", ""), _row("1", "Sở Tư pháp", "3"), _row("2", "Sở Nội vụ", "4")])
+    assert title_row(table) is None
+
+
+def test_capital_title_over_two_lines_is_joined_without_the_appendix_heading() -> None:
+    table = _table(0, [_row("STT", "Mã số TTHC", "Tên"), _row("1", "1.009994", "Cấp phép"), _row("2", "2.000720", "Đăng ký")])
+    doc = Document(source="x.pdf", format="pdf", blocks=[
+        Paragraph(text="PHỤ LỤC II"), Paragraph(text="TỔNG HỢP SỐ LƯỢNG THỦ TỤC HÀNH CHÍNH THUỘC THẨM"),
+        Paragraph(text="QUYỀN GIẢI QUYẾT"), Paragraph(text="(Kèm theo Kế hoạch số 1/KH-UBND)"), table])
+    (t,) = generic_tables([table], doc, "x.pdf")
+    assert t.title == "TỔNG HỢP SỐ LƯỢNG THỦ TỤC HÀNH CHÍNH THUỘC THẨM QUYỀN GIẢI QUYẾT"
+    assert t.numeric_columns == [0]  # TTHC codes are no numbers

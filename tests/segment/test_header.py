@@ -2,8 +2,15 @@
 
 import pytest
 
+from tthc_extract import grammars
 from tthc_extract.model.document import Cell, TableRow
-from tthc_extract.segment.header import field_of_title, is_column_number_row, map_header
+from tthc_extract.segment.header import (
+    _column_number_cell,
+    field_of_title,
+    is_column_number_row,
+    is_column_number_texts,
+    map_header,
+)
 
 
 def _row(*texts: str) -> TableRow:
@@ -79,3 +86,16 @@ def test_column_number_row() -> None:
     assert is_column_number_row(_row("1", "2", "3", "4", "5"), 5)
     assert is_column_number_row(_row("(1)", "(2)", "(3)", "(4)"), 4)
     assert not is_column_number_row(_row("1", "Rà soát", "", "", ""), 5)
+
+    assert is_column_number_row(_row("1", "2", "3=1+2", "4"), 4)  # the one detector of generic tables too
+    assert is_column_number_texts(["1", "2", "3", "4"]) and not is_column_number_texts(["2", "1", "3"])
+
+
+@pytest.mark.parametrize("text", grammars.load("generic")["column_numbers"]["examples"])
+def test_column_number_cell_examples(text: str) -> None:
+    assert _column_number_cell().match(text)
+
+
+@pytest.mark.parametrize("text", grammars.load("generic")["column_numbers"]["examples_not"])
+def test_column_number_cell_non_examples(text: str) -> None:
+    assert not _column_number_cell().match(text)

@@ -494,3 +494,34 @@ def parse_agencies(
         agency = Agency(name=name, canonical=canonical, role=role)
         (lead_out if role == "lead" else support_out).append(agency)
     return lead_out, support_out
+
+
+# ---------------------------------------------------------------------------------------------
+# Matchers for readers of agencies inside sentences (segment/prose.py)
+
+
+def match_head(text: str, pos: int = 0) -> re.Match[str] | None:
+    """Return the agency head noun (after an optional quantifier) starting at ``pos``, else None."""
+    return _grammar().head_start.match(text, pos)
+
+
+def match_role(text: str, pos: int = 0) -> re.Match[str] | None:
+    """Return the lead or support role word ("chủ trì", "phối hợp") starting at ``pos``, else None."""
+    return _grammar().role.match(text, pos)
+
+
+def match_name_end(text: str, pos: int = 0) -> re.Match[str] | None:
+    """Return the name-ending verb ([[name_end]], case-sensitive) starting at ``pos`` as a word, else None."""
+    if pos > 0 and re.match(r"[\w&]", text[pos - 1]):
+        return None
+    return _grammar().verb_start.match(text, pos)
+
+
+def match_support_object(text: str, pos: int = 0) -> re.Match[str] | None:
+    """Return "phối hợp (với)" and the space after it ([[support_objects]]) at ``pos``, else None."""
+    return _grammar().objects.match(text, pos)
+
+
+def find_support_objects(text: str, pos: int = 0) -> list[re.Match[str]]:
+    """Return every "phối hợp (với) " of ``text`` from ``pos`` on, in order."""
+    return list(_grammar().objects.finditer(text, pos))

@@ -20,6 +20,7 @@ import regex as re
 from tthc_extract import grammars
 from tthc_extract.model.document import Document, Paragraph, Table, TableRow
 from tthc_extract.model.plan import GenericTable, RowProvenance
+from tthc_extract.segment.header import is_column_number_texts
 from tthc_extract.text.normalize import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,11 +38,12 @@ class _Grammar:
     layout_cols: int
     layout_rows: int
     layout_words: Any
-    column_number: Any
     vietnamese: Any
     decimal_point: Any
     placeholders: frozenset[str]
+    codes: Any
     title_skip: Any
+    appendix: Any
     title_chars: int
     furniture: Any
     max_gap: int
@@ -56,11 +58,12 @@ def grammar() -> _Grammar:
         layout_cols=int(g["layout"]["max_cols"]),
         layout_rows=int(g["layout"]["max_rows"]),
         layout_words=re.compile(g["layout"]["words"]),
-        column_number=re.compile(g["column_numbers"]["cell"]),
         vietnamese=re.compile(g["numbers"]["vietnamese"]),
         decimal_point=re.compile(g["numbers"]["decimal_point"]),
         placeholders=frozenset(g["numbers"]["placeholders"]),
+        codes=re.compile(g["numbers"]["codes"]),
         title_skip=re.compile(g["title"]["skip"], re.IGNORECASE),
+        appendix=re.compile(g["title"]["appendix"], re.IGNORECASE),
         title_chars=int(g["title"]["max_chars"]),
         furniture=re.compile(g["stitch"]["furniture"], re.IGNORECASE),
         max_gap=int(g["stitch"]["max_gap"]),
@@ -75,6 +78,8 @@ def parse_number(text: str) -> float | None:
     """Given a cell, return its number ("1.234" -> 1234, "12,5" -> 12.5, "85%" -> 85), else None."""
     g = grammar()
     t = one_line(text).replace(" ", "")
+    if g.codes.match(t):
+        return None
     m = g.vietnamese.match(t)
     if m is not None:
         whole = m["int"].replace(".", "")
@@ -105,16 +110,6 @@ def row_texts(row: TableRow, n_cols: int) -> list[str]:
     return [one_line(t) for t in row.texts(n_cols)]
 
 
-def is_column_number_row(texts: list[str]) -> bool:
-    """Return True for the row of column numbers under a header ("1 2 3", "A B 1 2", "(3)=(1)+(2)")."""
-    g = grammar()
-    cells = [t for t in texts if t]
-    if len(cells) < max(2, len(texts) - 1) or not all(g.column_number.match(t) for t in cells):
-        return False
-    nums = [int(m.group(0)) for t in cells if (m := re.search(r"\d+", t))]
-    return len(nums) >= 2 and all(a < b for a, b in zip(nums, nums[1:], strict=False))
-
-
 # ---------------------------------------------------------------------------------------------
 # Header
 
@@ -137,7 +132,7 @@ def _has_number(texts: list[str]) -> bool:
 def _continues_header(above: TableRow, row: TableRow, n_cols: int) -> bool:
     """Return True when ``row`` is a lower header row under ``above`` (a multi-level header)."""
     texts = row_texts(row, n_cols)
-    if not any(texts) or _has_number(texts) or is_column_number_row(texts):
+    if not any(texts) or _has_number(texts) or is_column_number_texts(texts):
         return False
     if row.is_header or any(c.merged_from_above for c in row.cells):
         return True
@@ -151,13 +146,40 @@ def _continues_header(above: TableRow, row: TableRow, n_cols: int) -> bool:
     return under_blank and blank_under
 
 
-def header_depth(piece: Table) -> int:
-    """Return how many rows at the top of a piece form its header (0 when it starts with data)."""
-    if not piece.rows or _has_number(row_texts(piece.rows[0], piece.n_cols)):
+def title_row(piece: Table) -> str | None:
+    """Return the text of a title printed in the table's first row (one cell over the whole width).
+
+    "BIỂU TỔNG HỢP KẾT QUẢ SỐ HÓA HỒ SƠ NĂM 2024" merged over all columns (a text export leaves
+    the other cells blank) above the header: a title, not a header level.
+    """
+    if len(piece.rows) < 3 or piece.n_cols < 3:
+        return None
+    texts = row_texts(piece.rows[0], piece.n_cols)
+    filled = [t for t in texts if t]
+    if len(filled) != 1 or not texts[0] or parse_number(texts[0]) is not None:
+        return None
+    below = [t for t in row_texts(piece.rows[1], piece.n_cols) if t]
+    return texts[0] if len(below) >= 2 else None
+
+
+def header_depth(piece: Table, start: int = 0) -> int:
+    """Return how many rows from row ``start`` of a piece form its header (0 when it starts with data).
+
+    The rows above a column-number row ("1 2 3 ...", at most ``_MAX_HEADER_ROWS`` down) are the
+    header; else the header goes on while a row reads as a lower level of the row above.
+    """
+    rows = piece.rows[start:]
+    if not rows or _has_number(row_texts(rows[0], piece.n_cols)):
         return 0
+    for k in range(1, min(_MAX_HEADER_ROWS, len(rows) - 1) + 1):
+        texts = row_texts(rows[k], piece.n_cols)
+        if is_column_number_texts(texts):
+            return k
+        if _has_number(texts):
+            break
     depth = 1
-    while depth < min(_MAX_HEADER_ROWS, len(piece.rows)):
-        if not _continues_header(piece.rows[depth - 1], piece.rows[depth], piece.n_cols):
+    while depth < min(_MAX_HEADER_ROWS, len(rows)):
+        if not _continues_header(rows[depth - 1], rows[depth], piece.n_cols):
             break
         depth += 1
     return depth
@@ -167,7 +189,8 @@ def _filled(rows: list[TableRow], n_cols: int) -> list[list[str]]:
     """Return header texts per row and column, a group title repeated over its children's columns.
 
     A cell spanning columns covers them; in a text export a blank top cell whose left neighbour
-    has children below (and which has a child itself) belongs to that neighbour's group.
+    has children below (and which has a child itself) belongs to that neighbour's group, the
+    levels filled from the bottom up (a three-level header).
     """
     grid = []
     for row in rows:
@@ -176,7 +199,7 @@ def _filled(rows: list[TableRow], n_cols: int) -> list[list[str]]:
             cell = row.cell_at(c)
             line.append(one_line(cell.text) if cell is not None else "")
         grid.append(line)
-    for h in range(len(grid) - 1):
+    for h in reversed(range(len(grid) - 1)):  # lowest level first: a filled row tells the one above
         below = grid[h + 1]
         for c in range(1, n_cols):
             if grid[h][c] or not below[c]:
@@ -242,7 +265,7 @@ def _continues(first: Table, piece: Table) -> bool:
     top = row_texts(piece.rows[0], piece.n_cols)
     if first.rows and top == row_texts(first.rows[0], first.n_cols):
         return True
-    return header_depth(piece) == 0 or is_column_number_row(top)
+    return header_depth(piece) == 0 or is_column_number_texts(top)
 
 
 def _data_rows(piece: Table, header: list[list[str]], start: int) -> list[list[str]]:
@@ -255,7 +278,7 @@ def _data_rows(piece: Table, header: list[list[str]], start: int) -> list[list[s
         texts = row_texts(piece.rows[i], piece.n_cols)
         if not any(texts) or texts in header:
             continue
-        if not rows and is_column_number_row(texts):
+        if not rows and is_column_number_texts(texts):
             continue
         rows.append(texts)
     return rows
@@ -278,29 +301,43 @@ def table_title(piece: Table, doc: Document) -> str | None:
     at = next((i for i, b in enumerate(doc.blocks) if b is piece), None)
     if at is None:
         return None
-    for blk in reversed(doc.blocks[max(0, at - 4) : at]):
+    before = doc.blocks[max(0, at - 6) : at]
+    for i in range(len(before) - 1, -1, -1):
+        blk = before[i]
         if isinstance(blk, Table):
             return None
         text = one_line(blk.text)
         if not text or g.title_skip.match(text):
             continue
+        while _is_caps(text) and i > 0 and isinstance(prev := before[i - 1], Paragraph):
+            above = one_line(prev.text)
+            if not _is_caps(above) or g.appendix.match(above) or len(above) + len(text) >= g.title_chars:
+                break
+            text, i = f"{above} {text}", i - 1
         return text if len(text) <= g.title_chars else None
     return None
+
+
+def _is_caps(text: str) -> bool:
+    """Return True for a line written in capitals (a title line), not a number or a mark."""
+    return any(ch.isalpha() for ch in text) and text == text.upper()
 
 
 def generic_table(group: list[Table], doc: Document, file: str) -> GenericTable | None:
     """Return the GenericTable of one group of pieces, or None when it holds no data row."""
     first = group[0]
-    depth = header_depth(first)
-    header_rows = first.rows[:depth]
+    title = title_row(first)
+    top = 1 if title is not None else 0
+    depth = header_depth(first, top)
+    header_rows = first.rows[top : top + depth]
     header = [row_texts(r, first.n_cols) for r in header_rows]
-    rows = _data_rows(first, header, depth)
+    rows = _data_rows(first, header, top + depth)
     for piece in group[1:]:
         rows += _data_rows(piece, header, 0)
     if not rows:
         return None
     return GenericTable(
-        title=table_title(first, doc),
+        title=title if title is not None else table_title(first, doc),
         header=header_names(header_rows, first.n_cols) if header_rows else [""] * first.n_cols,
         rows=rows,
         numeric_columns=numeric_columns(rows),

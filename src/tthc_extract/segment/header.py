@@ -169,13 +169,26 @@ def same_header(row: TableRow, cmap: ColumnMap, n_cols: int) -> bool:
     return total > 0 and hits >= max(2, total - 1)
 
 
+@functools.cache
+def _column_number_cell() -> re.Pattern[str]:
+    """Return the pattern of one column-number cell (grammars/generic.toml [column_numbers])."""
+    return re.compile(grammars.load("generic")["column_numbers"]["cell"])
+
+
+def is_column_number_texts(texts: list[str]) -> bool:
+    """Given a row's cell texts (one per grid column), return True for a row of column numbers.
+
+    "1 2 3 4 5", "(1) (2) ...", "A B 1 2", "(3)=(1)+(2)": every filled cell (all but one at most)
+    is a column number and the numbers increase. Used under task-table and statistics headers.
+    """
+    pat = _column_number_cell()
+    cells = [" ".join(t.split()) for t in texts if t.strip()]
+    if len(cells) < max(2, len(texts) - 1) or not all(pat.match(t) for t in cells):
+        return False
+    nums = [int(m.group(0)) for t in cells if (m := re.search(r"\d+", t))]
+    return len(nums) >= 2 and all(a < b for a, b in zip(nums, nums[1:], strict=False))
+
+
 def is_column_number_row(row: TableRow, n_cols: int) -> bool:
     """Return True for a row of column numbers ("1 2 3 4 5", "(1) (2) ...") under a header."""
-    pat = grammars.load("headers")["table"]["column_number_cell"]
-    texts = [t for t in row.texts(n_cols) if t.strip()]
-    if len(texts) < max(2, n_cols - 1):
-        return False
-    if not all(re.match(pat, t.strip()) for t in texts):
-        return False
-    nums = [int(re.sub(r"\D", "", t)) for t in texts if re.sub(r"\D", "", t)]
-    return len(nums) >= 2 and nums == sorted(nums) and len(set(nums)) == len(nums)
+    return is_column_number_texts(row.texts(n_cols))

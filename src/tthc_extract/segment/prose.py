@@ -22,7 +22,16 @@ from typing import Any
 import regex as re
 
 from tthc_extract import grammars
-from tthc_extract.fields.agency import Column, canonical_name, parse_agencies
+from tthc_extract.fields.agency import (
+    Column,
+    canonical_name,
+    find_support_objects,
+    match_head,
+    match_name_end,
+    match_role,
+    match_support_object,
+    parse_agencies,
+)
 from tthc_extract.fields.deadline import find_due_phrases, parse_deadline
 from tthc_extract.model.document import Document, Paragraph, Table
 from tthc_extract.model.plan import Agency, ProseTask, RowProvenance
@@ -53,19 +62,18 @@ class _Grammar:
     sentence_end: Any
     bullet: Any
     lead_in: Any
+    label: Any
     not_subject: Any
     np_words: Any
     predicate: Any
     passive: Any
     bodies: Any
     fillers: Any
+    recurring: Any
+    repeat: Any
     for_whom: Any
     reference: Any
     agency_labels: tuple[tuple[Any, Column], ...]
-    head: Any  # an agency head noun (agencies.toml), after an optional quantifier
-    role: Any  # a lead or support role word (agencies.toml)
-    name_end: Any  # a verb that ends a name (agencies.toml, case-sensitive)
-    objects: Any  # "phối hợp (với)" before a supporting agency (agencies.toml)
     deadline_label: Any  # "Thời gian thực hiện:" (deadlines.toml [prose].labels)
 
 
@@ -78,11 +86,8 @@ def _alt(patterns: list[str]) -> str:
 def grammar() -> _Grammar:
     """Return the compiled prose grammar (built once per process)."""
     g = grammars.load("prose")
-    a = grammars.load("agencies")
     labels = grammars.load("deadlines")["prose"]["labels"]
     ci = re.IGNORECASE
-    heads = _alt([h["pattern"] for h in a["heads"]])
-    roles = _alt([r["pattern"] for r in a["lead_roles"] + a["support_roles"]])
     return _Grammar(
         hard_break=re.compile(g["lines"]["hard_break"]),
         furniture=re.compile(g["lines"]["furniture"]),
@@ -99,19 +104,18 @@ def grammar() -> _Grammar:
         sentence_end=re.compile(g["items"]["sentence_end"]),
         bullet=re.compile(g["items"]["bullet"]),
         lead_in=re.compile(g["subjects"]["lead_in"], ci),
+        label=re.compile(g["subjects"]["label"]),
         not_subject=re.compile(g["subjects"]["not_subject"], ci),
         np_words=re.compile(g["subjects"]["np_words"], ci),
         predicate=re.compile(g["subjects"]["predicate"]),
         passive=re.compile(g["subjects"]["passive"], ci),
         bodies=re.compile(g["subjects"]["bodies"]),
         fillers=re.compile(g["subjects"]["fillers"], ci),
+        recurring=re.compile(g["due"]["recurring"], ci),
+        repeat=re.compile(g["due"]["repeat"], ci),
         for_whom=re.compile(g["headings"]["for_whom"], ci),
         reference=re.compile(g["headings"]["reference"], ci),
         agency_labels=tuple((re.compile(x["pattern"], ci), x["column"]) for x in g["agency_labels"]),
-        head=re.compile(rf"(?:{a['quantifiers']['pattern']}\s+)?{heads}(?!\w)", ci),
-        role=re.compile(rf"(?<![\w&]){roles}(?![\w&])", ci),
-        name_end=re.compile(rf"(?<![\w&]){_alt([v['pattern'] for v in a['name_end']])}(?![\w&])"),
-        objects=re.compile(rf"(?<![\w&]){_alt([o['pattern'] for o in a['support_objects']])}\s+", ci),
         deadline_label=re.compile(rf"^{_alt([re.escape(x) for x in labels])}\s*:", ci),
     )
 
@@ -281,8 +285,7 @@ def _tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
 
 def _verb_like(text: str, tok: tuple[int, int, str, str]) -> bool:
     """Return True when a token is a verb or a role word (the start of a predicate)."""
-    g = grammar()
-    return tok[3] == "V" or bool(g.role.match(text, tok[0]))
+    return tok[3] == "V" or bool(match_role(text, tok[0]))
 
 
 def noun_phrase_end(text: str) -> int:
@@ -294,7 +297,7 @@ def noun_phrase_end(text: str) -> int:
     head ("Đoàn kiểm tra", "Hội đồng thẩm định") stays in the name when a predicate follows it.
     """
     g = grammar()
-    m = g.head.match(text)
+    m = match_head(text)
     if m is None:
         return 0
     toks = _tokens(text)
@@ -311,19 +314,19 @@ def noun_phrase_end(text: str) -> int:
             end = text.find(")", s) + 1
         elif g.predicate.match(text, s) or g.fillers.match(text, s):
             break
-        elif g.role.match(text, s) or g.name_end.match(text, s) or tag in ("V", "A", "E", "R", "P", "C", "T"):
+        elif match_role(text, s) or match_name_end(text, s) or tag in ("V", "A", "E", "R", "P", "C", "T"):
             if word in _JOINERS and tag in ("C", "CH"):
                 i += 1
                 continue
-            verb = tag == "V" or bool(g.name_end.match(text, s))
-            if body and verb and nxt is not None and _verb_like(text, nxt) and not g.role.match(text, s):
+            verb = tag == "V" or bool(match_name_end(text, s))
+            if body and verb and nxt is not None and _verb_like(text, nxt) and not match_role(text, s):
                 end, body = e, False
             elif (
                 g.passive.match(text, s)
                 and nxt is not None
                 and nxt[3] == "V"
-                and not g.role.match(text, s)
-                and not g.role.match(text, nxt[0])
+                and not match_role(text, s)
+                and not match_role(text, nxt[0])
             ):
                 end = nxt[1]
                 i += 1
@@ -362,6 +365,13 @@ def _strip_unit(text: str) -> str:
     return g.lead_in.sub("", text, count=1)
 
 
+def strip_label(text: str) -> str:
+    """Return a sentence without a short label before its subject ("Cách thức: Các sở ..." -> "Các sở ...")."""
+    g = grammar()
+    m = g.label.match(text)
+    return text[m.end():] if m is not None and not match_head(text) else text
+
+
 def subject_clause(text: str) -> tuple[str, int]:
     """Given a sentence, return (its subject with the role words after it, where that clause ends).
 
@@ -384,13 +394,13 @@ def subject_clause(text: str) -> tuple[str, int]:
         if filler is not None:
             pos = filler.end()
             continue
-        obj = g.objects.match(text, at)
-        if obj is not None and g.head.match(text, obj.end()) and not g.not_subject.match(text, obj.end()):
+        obj = match_support_object(text, at)
+        if obj is not None and match_head(text, obj.end()) and not g.not_subject.match(text, obj.end()):
             stop = obj.end() + noun_phrase_end(text[obj.end():])
             pieces.append(text[at:stop])
             pos = stop
             continue
-        role = g.role.match(text, at)
+        role = match_role(text, at)
         if role is None:
             break
         pieces.append(role.group(0))
@@ -403,8 +413,8 @@ def support_objects(text: str, start: int = 0) -> list[str]:
     """Return the agencies after "phối hợp (với)" in ``text`` from ``start`` (supporting agencies)."""
     g = grammar()
     out = []
-    for m in g.objects.finditer(text, start):
-        if g.head.match(text, m.end()) and not g.not_subject.match(text, m.end()):
+    for m in find_support_objects(text, start):
+        if match_head(text, m.end()) and not g.not_subject.match(text, m.end()):
             end = noun_phrase_end(text[m.end():])
             if end:
                 out.append(text[m.end(): m.end() + end])
@@ -456,6 +466,7 @@ def _read_sentence(text: str, acc: _Agencies) -> None:
         acc.lead += labelled[0]
         acc.support += labelled[1]
         return
+    text = strip_label(text)
     clause, end = subject_clause(text)
     if clause:
         acc.clauses.append(clause)
@@ -530,6 +541,26 @@ def split_heading(heading: str) -> tuple[str, str]:
     return heading, ""
 
 
+def _with_recurrences(text: str, phrases: list[str]) -> list[str]:
+    """Return the due phrases of ``text`` with recurrences added ([due]): "định kỳ 6 tháng" alone,
+    "hằng năm" after a phrase ("trước ngày 15/12 hằng năm"); in the order of the text."""
+    g = grammar()
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for p in phrases:
+        at = text.find(p, pos)
+        if at < 0:
+            return phrases  # the deadline grammar cleaned the text: keep its phrases as they are
+        end = at + len(p)
+        rep = g.repeat.match(text, end)
+        spans.append((at, rep.end() if rep is not None else end))
+        pos = end
+    for m in g.recurring.finditer(text):
+        if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in spans):
+            spans.append((m.start(), m.end()))
+    return [text[a:b] for a, b in sorted(spans)]
+
+
 def item_deadline(lines: list[str]) -> list[str]:
     """Return an item's due phrases: labelled lines ("Thời gian thực hiện: ...") and due phrases.
 
@@ -538,7 +569,7 @@ def item_deadline(lines: list[str]) -> list[str]:
     """
     g = grammar()
     text = " ".join(ln if ln.rstrip().endswith((".", ";", ":", "!", "?")) else f"{ln};" for ln in lines)
-    phrases = find_due_phrases(text)
+    phrases = _with_recurrences(text, find_due_phrases(text))
     for ln in lines:
         ln = _strip_unit(ln)
         if g.deadline_label.match(ln) and not any(p in ln or ln in p for p in phrases):
