@@ -5,7 +5,7 @@ PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 OUT     ?= out
-APT_PKGS := tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils
+APT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libreoffice-writer-nogui poppler-utils
 STAMP   := $(VENV)/.installed
 
 .PHONY: help setup system-deps run test bench lint typecheck schemas check-schemas clean
@@ -15,6 +15,7 @@ help:            ## list the targets
 
 system-deps:     ## install Tesseract (Vietnamese) and LibreOffice from Debian if missing
 	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+	   || ! tesseract --list-langs 2>/dev/null | grep -qx osd \
 	   || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  echo "installing $(APT_PKGS)"; \

@@ -33,7 +33,8 @@ GARBAGE_WORD_CONF = 0.3  # ... or that has a word below this (about 1 word in 40
 TALL_WORD = 1.35  # ... or a word this many times taller than its line's font size estimate:
 # two lines read as one (words measure at most 1.11 on the corpus scans, merged ones 1.55-2.2),
 SHORT_TEXT = 3  # ... or that holds at most this many characters
-SHORT_CONF = 0.8  # ... read with less than this confidence.
+SHORT_CONF = 0.8  # ... with a word read with less than this confidence (a lone "T" under "ST"
+# of a wrapped "STT" header comes out as "1" at 0.65 in a page read, as "T" in a glyph strip).
 GLYPHS_IN = 0.6  # ink boxes no larger than this (inches, both ways) go to the glyph strip
 STRIP_LINE_KEY = 10_000  # line keys of strip words start here (apart from the page's own)
 
@@ -49,6 +50,7 @@ class _Cut:
     old: list[int] = field(default_factory=list)  # indexes of the page words it replaces
     strip_top: int = 0
     glyphs: bool = True  # a small ink box (a row number, a short header), not lines of text
+    lost: bool = False  # the cell holds a glyph no word covers (a line Tesseract skipped)
 
 
 def _inner(c: GridCell, dpi: float) -> tuple[int, int, int, int] | None:
@@ -89,12 +91,31 @@ def _doubtful(words: Sequence[OcrWord]) -> bool:
         return True
     if any(w.x_size > 0 and w.height > TALL_WORD * w.x_size for w in words):
         return True
-    return sum(len(w.text) for w in words) <= SHORT_TEXT and mean < SHORT_CONF
+    return sum(len(w.text) for w in words) <= SHORT_TEXT and min(w.conf for w in words) < SHORT_CONF
+
+
+def _uncovered_glyph(gray: np.ndarray, box: tuple[int, int, int, int], words: Sequence[OcrWord],
+                     dpi: float) -> bool:
+    """Return whether a cell holds a character-sized blob of ink that no word box covers (a
+    short line the page read skipped: the "T" of a header "ST" / "T")."""
+    x0, y0, x1, y1 = box
+    ink = (gray[y0:y1, x0:x1] < INK_LEVEL).astype(np.uint8)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h_min, m = MIN_GLYPH_H_IN * dpi, MARGIN_IN * dpi
+    for i in range(1, n):
+        bx, by, bw, bh, _area = (int(v) for v in stats[i])
+        if bh < h_min or bh > GLYPHS_IN * dpi:
+            continue
+        cx, cy = x0 + bx + bw / 2, y0 + by + bh / 2
+        if not any(w.left - m <= cx <= w.right + m and w.top - m <= cy <= w.bottom + m for w in words):
+            return True
+    return False
 
 
 def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[OcrWord],
                     dpi: float) -> list[_Cut]:
-    """Return the cut-outs of cells that hold ink but no word, or only garbage words."""
+    """Return the cut-outs of cells that hold ink but no word, only garbage words, or a glyph
+    that no word covers."""
     cuts: list[_Cut] = []
     for g in grids:
         for c in g.cells:
@@ -102,11 +123,13 @@ def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequenc
             if box is None:
                 continue
             inside = _words_in(c.box, words)
-            if inside and not _doubtful([words[i] for i in inside]):
+            mine = [words[i] for i in inside]
+            lost = bool(inside) and _uncovered_glyph(gray, box, mine, dpi)
+            if inside and not lost and not _doubtful(mine):
                 continue
             cut = _ink_box(gray, box, dpi)
             if cut is not None:
-                cut.old = inside
+                cut.old, cut.lost = inside, lost
                 cut.glyphs = max(cut.x1 - cut.x0, cut.y1 - cut.y0) <= GLYPHS_IN * dpi
                 cuts.append(cut)
     return cuts
@@ -173,7 +196,10 @@ def reread_cells(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[O
             # An unsure lone stem in an empty cell is kept: it is a row or section number whose
             # "1"/"I" the numeral check decides from the pixels.
             lone = not old and len(new) == 1 and ONE_STEM.match(new[0].text) is not None
-            if new and (_mean_conf(new) > _mean_conf(old) or lone):
+            # A cell with a skipped glyph takes a reading that holds more, if it is sure enough.
+            more = (c.lost and sum(len(w.text) for w in new) > sum(len(w.text) for w in old)
+                    and _mean_conf(new) >= SHORT_CONF)
+            if new and (_mean_conf(new) > _mean_conf(old) or lone or more):
                 drop.update(c.old)
                 extra.extend(new)
     return [w for i, w in enumerate(words) if i not in drop] + extra

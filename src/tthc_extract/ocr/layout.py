@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import regex as re
 
 from tthc_extract.loaders.grid import rows_from_spans
 from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines, layout_blocks
@@ -33,6 +34,11 @@ SAME_SIZE = 0.15  # line sizes within this share of the page's median are taken 
 # kept at least this many font sizes apart (the layout joins closer pieces without one).
 MIN_WORD_GAP = 0.15
 MAX_PADDING_PT = 10.0
+# A column-number row ("(1) | (2) | ... | (6)" under a header): short cells, at least this share
+# of them read as their own column's number; the others are misreads of theirs ("q)", "G)", "@)").
+NUMBER_ROW_SHARE = 0.5
+NUMBER_ROW_MAX_CHARS = 5
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
 
 
 @dataclass
@@ -50,9 +56,12 @@ class PageFrame:
         return ox * self.scale, oy * self.scale
 
     def bbox(self, x0: float, y0: float, x1: float, y1: float) -> BBox:
-        """Return the original-page box (points) of an upright-image pixel box (same size, moved)."""
+        """Return the original-page box (points) of an upright-image pixel box (same size, moved;
+        width and height swapped when the page was read turned by 90 degrees)."""
         cx, cy = self.point((x0 + x1) / 2, (y0 + y1) / 2)
         hw, hh = (x1 - x0) * self.scale / 2, (y1 - y0) * self.scale / 2
+        if abs(self.inverse[0, 1]) > abs(self.inverse[0, 0]):  # the page was read turned sideways
+            hw, hh = hh, hw
         return BBox(x0=round(cx - hw, 2), top=round(cy - hh, 2), x1=round(cx + hw, 2), bottom=round(cy + hh, 2))
 
 
@@ -154,6 +163,33 @@ def _padding(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], scale: floa
     return min(max(min(gaps, default=2.0), 0.0), MAX_PADDING_PT)
 
 
+def fix_number_rows(grid: PixelGrid, texts: list[str]) -> None:
+    """Rewrite misread cells of column-number rows to their column's number (in place).
+
+    In a row of one-column cells that all hold a short token, where at least NUMBER_ROW_SHARE of
+    them read as their own column's number ("(2)" in column 2), the others are that too: bold
+    digits in brackets are among Tesseract's worst misreads ("(1)" -> "q)", "(5)" -> "G)").
+    """
+    rows: dict[int, list[int]] = {}
+    for k, c in enumerate(grid.cells):
+        rows.setdefault(c.r0, []).append(k)
+    n_cols = len(grid.xs) - 1
+    for ks in rows.values():
+        cells = [grid.cells[k] for k in ks]
+        if n_cols < 3 or len(ks) != n_cols or any(c.r1 - c.r0 != 1 or c.c1 - c.c0 != 1 for c in cells):
+            continue
+        toks = [texts[k].strip() for k in ks]
+        if any(not t or len(t) > NUMBER_ROW_MAX_CHARS or " " in t for t in toks):
+            continue
+        hits = [(c, m) for c, t in zip(cells, toks, strict=True) if (m := _COLUMN_NUMBER.match(t))
+                and int(m.group(1)) == c.c0 + 1]
+        if len(hits) < max(2, NUMBER_ROW_SHARE * n_cols):
+            continue
+        brackets = sum(1 for _, m in hits if m.group(0).startswith("(")) * 2 >= len(hits)
+        for k, c in zip(ks, cells, strict=True):
+            texts[k] = f"({c.c0 + 1})" if brackets else str(c.c0 + 1)
+
+
 def grid_to_table(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], page_no: int,
                   frame: PageFrame) -> Table:
     """Given a grid and its cells' words, return the table piece (merge conventions of the model)."""
@@ -165,6 +201,7 @@ def grid_to_table(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], page_n
         x0, y0, x1, y1 = c.box
         texts.append(cell_text(ws, (x0 * s, y0 * s, x1 * s, y1 * s), pad))
         confs.append(round(sum(pw.conf for pw in ws) / len(ws), 3) if ws else None)
+    fix_number_rows(grid, texts)
     rows = rows_from_spans(len(grid.ys) - 1, grid.cells, texts, page_no, lambda k: frame.bbox(*grid.cells[k].box),
                            lambda r: frame.bbox(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]), confs)
     return Table(rows=rows, n_cols=len(grid.xs) - 1, page=page_no, method="ocr-lattice",

@@ -31,7 +31,7 @@ GLYPH_WIDTH = 0.3  # ... when it is at least this share of the height wide (not 
 INK_LEVEL = 140  # grey level below which a pixel is ink
 # A word that may be a mangled numeral: stem-like glyphs and V/X, at least one letter (so Arabic
 # "1." stays), then optionally the dot or bracket after it.
-_CANDIDATE = re.compile(r"^(?=.*[IHLl|!VX])(?P<body>[IHLl1|!VX]{1,6})(?P<punct>[.):]?)$")
+_CANDIDATE = re.compile(r"^(?=.*[IHLl|!VX])(?P<body>[IHLl1|!VXịỊíÍìÌỉ]{1,6})(?P<punct>[.):]?)$")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 ONE_STEM = re.compile(r"^(?P<body>[IÍÌĨỈỊlL1|!ïîí])(?P<punct>[.):]?)$")
 SURE_CONF = 0.9  # a lone "1" or "I" read at least this surely is left as read
@@ -115,9 +115,27 @@ def one_or_i(gray: np.ndarray, box: tuple[int, int, int, int]) -> str | None:
     return "1" if left >= 2 and right * 3 <= left else "I"
 
 
+def _heading_starts(grids: Sequence[PixelGrid], words: Sequence[OcrWord]) -> list[int]:
+    """Return the indexes of the words that open a text line outside the tables before a capital
+    word: where a prose heading's Roman number stands ("III. QUY TRÌNH KIỂM TRA")."""
+    boxes = [c.box for g in grids for c in g.cells]
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, w in enumerate(words):
+        cx, cy = (w.left + w.right) / 2, (w.top + w.bottom) / 2
+        if not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes):
+            lines.setdefault(w.line_key, []).append(i)
+    starts: list[int] = []
+    for idx in lines.values():
+        idx.sort(key=lambda i: words[i].left)
+        nxt = re.sub(r"\P{L}", "", words[idx[1]].text) if len(idx) > 1 else ""
+        if len(nxt) >= 2 and nxt.isupper():
+            starts.append(idx[0])
+    return starts
+
+
 def _first_words(grids: Sequence[PixelGrid], words: Sequence[OcrWord]) -> list[int]:
-    """Return the indexes of the words that open a spanning cell or a first-column cell."""
-    firsts: list[int] = []
+    """Return the indexes of the words that open a spanning cell, a first-column cell or a heading."""
+    firsts: list[int] = _heading_starts(grids, words)
     for g in grids:
         for c in g.cells:
             if c.c1 - c.c0 < 2 and c.c0 != 0:

@@ -40,6 +40,12 @@ RIM_PX = 3
 MAX_SKEW_DEG = 5.0  # deskew searches this range of angles
 SKEW_WORK_DPI = 75  # resolution of the coarse skew search
 SKEW_FINE_STEP = 0.05  # degrees
+# Unsharp mask before Tesseract: scans are soft (blur, JPEG), small print then runs together
+# ("côngviệc"). Sharpening by this amount with a blur of SHARPEN_SIGMA_IN raised the words read
+# right from 92.9% to 94.4% over 7 table pages (corpus and probe scans); 0.5-1.2 and
+# 0.005-0.0125 in all gained, 0.0075 in was best.
+SHARPEN_AMOUNT = 0.8
+SHARPEN_SIGMA_IN = 0.0075
 
 
 @dataclass
@@ -228,6 +234,37 @@ def estimate_skew(gray: np.ndarray, dpi: float) -> float:
     coarse = best(np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, 0.5))
     fine = best(np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, SKEW_FINE_STEP))
     return fine if abs(fine) >= SKEW_FINE_STEP else 0.0
+
+
+def sharpen(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Return a grey page with its edges sharpened (unsharp mask, see SHARPEN_AMOUNT).
+
+    Only ink may get lighter: a pixel lighter than the page's ink/paper threshold (Otsu) stays
+    at least that light, so sharpening opens the blurred gaps between letters but never turns a
+    faint speck or a stamp's leftover rim into ink.
+    """
+    blur = cv2.GaussianBlur(gray, (0, 0), max(SHARPEN_SIGMA_IN * dpi, 0.5))
+    out = cv2.addWeighted(gray, 1.0 + SHARPEN_AMOUNT, blur, -SHARPEN_AMOUNT, 0)
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    light = gray > level
+    out[light] = np.maximum(out[light], np.uint8(min(int(level) + 1, 255)))
+    return out
+
+
+_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def turn(gray: np.ndarray, degrees: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``gray`` turned clockwise by a multiple of 90 degrees and the 2x3 matrix taking its
+    pixels back to the original image's."""
+    h, w = gray.shape[:2]
+    d = degrees % 360
+    if d == 0:
+        return gray, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    back = {90: [[0.0, 1.0, 0.0], [-1.0, 0.0, h - 1.0]],  # turned (x', y') -> original (x, y)
+            180: [[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0]],
+            270: [[0.0, -1.0, w - 1.0], [1.0, 0.0, 0.0]]}[d]
+    return cv2.rotate(gray, _TURNS[d]), np.array(back)
 
 
 def rotate(gray: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:

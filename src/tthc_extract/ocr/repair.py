@@ -1,8 +1,9 @@
 """Safe post-OCR repair of Vietnamese words, driven by grammars/ocr_lexicon.toml.
 
-Given the words Tesseract read (in its reading order, with confidences), return them with known
-domain phrases re-accented ("kiếm soát" -> "kiểm soát"), mangled abbreviations restored by glyph
-shape ("1LHC" -> "TTHC") and stray marks read from specks dropped ("_", "~").
+Given the words Tesseract read (in its reading order, with confidences), return them with words
+run together split again at syllable boundaries ("côngviệc" -> "công việc"), known domain phrases
+re-accented ("kiếm soát" -> "kiểm soát"), mangled abbreviations restored by glyph shape
+("1LHC" -> "TTHC") and stray marks read from specks dropped ("_", "~").
 A word is only ever changed INTO a lexicon entry; see the grammar file for the rules and why a
 phrase repair needs no low confidence while the others do. Roman section numbers are checked
 against the image instead (:mod:`tthc_extract.ocr.numerals`).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +28,15 @@ _CORE = re.compile(r"^(?P<pre>[^\p{L}\p{N}&]*)(?P<core>[\p{L}\p{N}&'’`|!]*?[\p
 _QUOTES = str.maketrans("", "", "'’`")
 SEGMENT_GAP = 1.5  # a gap this many font sizes wide on a text line separates two columns
 LINE_GAP = 1.5  # the next line of a column starts within this many font sizes below
-
-
+MIN_PART = 2  # a run-together token is only split into syllables of at least this many letters
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave, acute, tilde, hook, dot below
+# Run-together tokens, split one boundary at a time (each piece is looked at again):
+_LETTER_DIGIT = re.compile(r"^(?P<a>\p{L}{2,})(?P<b>\d[\d/.\-]*\p{P}*)$")  # "Tháng6/2024"
+_DIGIT_LETTER = re.compile(r"^(?P<a>\d+)(?P<b>\p{Ll}\p{L}+\p{P}*)$")  # "6tháng"
+_PUNCT_LETTER = re.compile(r"^(?P<a>.*\p{L}[,;])['’`]*(?P<b>\p{L}.*)$")  # "huyện;UBND", "ngành,'UBND"
+_UPPER_LOWER = re.compile(r"^(?P<a>\P{L}*\p{Lu}{2,})(?P<b>\p{Ll}{2,}\P{L}*)$")  # "UBNDthành"
+_LOWER_UPPER = re.compile(r"^(?P<a>\P{L}*\p{L}*\p{Ll})(?P<b>\p{Lu}{2,}\P{L}*)$")  # "phòngUBND"
+_WORD = re.compile(r"^(?P<pre>\P{L}*)(?P<core>\p{L}{4,})(?P<post>\P{L}*)$")
 
 
 @dataclass(frozen=True)
@@ -35,10 +44,12 @@ class Lexicon:
     """The repair lexicon: phrases by folded key, abbreviations by shape key, and settings."""
 
     phrases: dict[str, frozenset[str]]  # folded phrase -> its proper spellings (lower case)
+    vocab: frozenset[str]  # the words of the phrases (lower case), to choose between splits
     shapes: dict[str, str]  # shape key -> abbreviation (only unambiguous keys)
     shape_of: dict[str, str]  # glyph -> its look-alike class mark
     noise: re.Pattern[str]  # tokens that are specks, not text
     noise_prefix: re.Pattern[str]  # specks stuck to the front of a word
+    noise_suffix: re.Pattern[str]  # specks stuck to the end of a row number
     max_words: int
     phrase_max_conf: float
     word_max_conf: float
@@ -86,6 +97,106 @@ def _shape_key(token: str, shape_of: dict[str, str]) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class Syllables:
+    """The Vietnamese syllable grammar: initial consonants and rhymes (without tone marks)."""
+
+    initials: tuple[str, ...]  # longest first
+    rhymes: frozenset[str]
+
+
+@functools.cache
+def syllables() -> Syllables:
+    """Return the syllable grammar of grammars/ocr_lexicon.toml [syllables]."""
+    g = grammars.load("ocr_lexicon")["syllables"]
+    initials = sorted({str(i) for i in g["initials"]} | {""}, key=len, reverse=True)
+    return Syllables(tuple(initials), frozenset(str(r) for r in g["rhymes"]))
+
+
+def _untoned(word: str) -> str:
+    """Return a word in lower case without tone marks (vowel marks ă â ê ô ơ ư and đ are kept)."""
+    nfd = unicodedata.normalize("NFD", word.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+
+
+def is_syllable(word: str) -> bool:
+    """Return whether a word is one Vietnamese syllable: an initial (or none) and a rhyme."""
+    syl = syllables()
+    w = _untoned(word)
+    return any(w.startswith(i) and w[len(i):] in syl.rhymes for i in syl.initials)
+
+
+def split_syllables(word: str) -> list[str] | None:
+    """Return a run-together word split into Vietnamese syllables, or None when it is not one.
+
+    Among the splits into the fewest syllables, the one with the most lexicon words is taken
+    ("phươngán" -> "phương án", not "phươn gán"), then one whose syllables (after the first) start
+    with a consonant ("cáchành" -> "các hành", not "cách ành"), then the longest first.
+    """
+    if len(word) < 2 * MIN_PART or not word.isalpha() or is_syllable(word):
+        return None
+    if fold(word) == word.lower():  # no Vietnamese letter: a name or a foreign word ("Viettel")
+        return None
+    vocab = lexicon().vocab
+    best: tuple[int, int, int, list[str]] | None = None
+
+    def walk(rest: str, parts: list[str]) -> None:
+        nonlocal best
+        if not rest:
+            vowel_starts = sum(1 for p in parts[1:] if fold(p[0]) in "aeiouy")
+            known = sum(1 for p in parts if p.lower() in vocab)
+            key = (len(parts), -known, vowel_starts, parts)
+            if best is None or key[:3] < best[:3]:
+                best = key
+            return
+        if best is not None and len(parts) >= best[0]:
+            return
+        for n in range(len(rest), MIN_PART - 1, -1):
+            if is_syllable(rest[:n]):
+                walk(rest[n:], [*parts, rest[:n]])
+
+    walk(word, [])
+    return best[3] if best is not None else None
+
+
+def split_token(text: str) -> list[str]:
+    """Return a token cut where Tesseract dropped a space (see the patterns above), else [text]."""
+    for pat in (_PUNCT_LETTER, _LETTER_DIGIT, _DIGIT_LETTER, _UPPER_LOWER, _LOWER_UPPER):
+        m = pat.match(text)
+        if m is None:
+            continue
+        a, b = m.group("a"), m.group("b")
+        letters = a if pat in (_LETTER_DIGIT, _LOWER_UPPER) else b if pat is not _PUNCT_LETTER else "xx"
+        word = re.sub(r"\P{L}+", "", letters)
+        if pat is _PUNCT_LETTER or is_syllable(word) or split_syllables(word) is not None:
+            return split_token(a) + split_token(b)
+    m = _WORD.match(text)
+    if m is not None:
+        parts = split_syllables(m.group("core"))
+        if parts is not None:
+            parts[0] = m.group("pre") + parts[0]
+            parts[-1] += m.group("post")
+            return parts
+    return [text]
+
+
+def _split_pass(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """Return the words with run-together ones split; each piece gets a share of the box."""
+    out: list[OcrWord] = []
+    for w in words:
+        parts = split_token(w.text)
+        if len(parts) == 1:
+            out.append(w)
+            continue
+        total = sum(len(p) for p in parts) or 1
+        x = float(w.left)
+        for p in parts:
+            width = w.width * len(p) / total
+            out.append(dataclasses.replace(w, text=p, left=round(x), width=max(1, round(width))))
+            x += width
+    return out
+
+
 @functools.cache
 def lexicon() -> Lexicon:
     """Return the repair lexicon built from grammars/ocr_lexicon.toml (and borrowed phrases)."""
@@ -114,10 +225,12 @@ def lexicon() -> Lexicon:
     rep = g["repair"]
     return Lexicon(
         phrases={k: frozenset(v) for k, v in phrases.items()},
+        vocab=frozenset(w for v in phrases.values() for p in v for w in p.split()),
         shapes=shapes,
         shape_of=shape_of,
         noise=re.compile(g["noise"]["pattern"]),
         noise_prefix=re.compile(g["noise"]["prefix"]),
+        noise_suffix=re.compile(g["noise"].get("suffix", "(?!)")),
         max_words=max((len(k.split()) for k in phrases), default=2),
         phrase_max_conf=float(rep.get("phrase_max_conf", 1.01)),
         word_max_conf=float(rep.get("word_max_conf", 0.95)),
@@ -242,7 +355,7 @@ def _token_pass(words: list[OcrWord], lex: Lexicon) -> list[OcrWord]:
             if lex.noise.match(w.text):
                 i += 1
                 continue
-            bare = lex.noise_prefix.sub("", w.text)
+            bare = lex.noise_suffix.sub("", lex.noise_prefix.sub("", w.text))
             if bare != w.text:
                 w = dataclasses.replace(w, text=bare)
             fixed = _shape_fix(w.text, lex)
@@ -276,7 +389,7 @@ def repair_words(words: Iterable[OcrWord]) -> list[OcrWord]:
     lex = lexicon()
     out = [dataclasses.replace(w, text=clean_text(w.text, keep_lines=False)) for w in words]
     out = [w for w in out if w.text]
-    out = _token_pass(out, lex)
+    out = _split_pass(_token_pass(out, lex))
     for chain in reading_chains(out):
         _phrase_pass(chain, lex)  # edits the words in place
     return out

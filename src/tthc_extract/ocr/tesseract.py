@@ -153,6 +153,38 @@ def parse_hocr(hocr: str) -> list[OcrWord]:
     return words
 
 
+OSD_LANG = "osd"  # Tesseract's orientation and script model (tesseract-ocr-osd)
+OSD_MIN_CONF = 1.0  # an orientation guess less sure than this is no evidence
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def has_osd(source: str = "") -> bool:
+    """Return whether Tesseract has its orientation model (osd.traineddata)."""
+    return OSD_LANG in _languages(tesseract_binary(source))
+
+
+def detect_turn(gray: np.ndarray, dpi: int, source: str = "") -> int | None:
+    """Given a page image, return the clockwise turn (0, 90, 180, 270) that makes its text upright,
+    by Tesseract's orientation detection (``--psm 0``); None without the model or a sure answer."""
+    if not has_osd(source):
+        return None
+    ok, buf = cv2.imencode(".pgm", gray)
+    if not ok:  # pragma: no cover - encoding a uint8 array does not fail
+        return None
+    cmd = [tesseract_binary(source), "stdin", "stdout", "--psm", "0", "--dpi", str(max(dpi, MIN_DECLARED_DPI))]
+    try:
+        proc = subprocess.run(cmd, input=buf.tobytes(), capture_output=True, env=_env(), timeout=TIMEOUT_S,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+    turn, conf = _ROTATE.search(out), _ORIENT_CONF.search(out)
+    if proc.returncode != 0 or turn is None or conf is None or float(conf.group(1)) < OSD_MIN_CONF:
+        return None
+    return int(turn.group(1)) % 360
+
+
 def run_tesseract(gray: np.ndarray, dpi: int, source: str = "", psm: int = 3) -> list[OcrWord]:
     """Given a grayscale page image and its resolution, return the words Tesseract reads on it.
 
