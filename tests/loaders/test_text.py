@@ -71,3 +71,18 @@ def test_binary_file_is_an_error(tmp_path: Path) -> None:
     p.write_bytes(b"\x00\x01\x02binary\x00" * 50)
     with pytest.raises(ExtractError, match="binary file"):
         load_text(p)
+
+
+def test_header_repeated_inside_a_cells_run_starts_a_new_page() -> None:
+    header = "\tSTT\n\tNhiệm vụ\n\tThời hạn\n\n"
+    text = header + "\t1\n\tRà soát\n\tQuý I\n\n" + header + "\t \n\tquy định\n\t \n\n\t2\n\tBáo cáo\n\tQuý II\n"
+    doc = parse_text(text, "c.txt")
+    tables = doc.tables()
+    assert [t.page for t in tables] == [1, 2]
+    assert [r.texts(3) for r in tables[1].rows] == [["STT", "Nhiệm vụ", "Thời hạn"], ["", "quy định", ""], ["2", "Báo cáo", "Quý II"]]
+
+
+def test_header_repeated_inside_a_pipe_run_starts_a_new_page() -> None:
+    text = "| STT | Nhiệm vụ |\n|---|---|\n| 1 | Rà soát |\n| STT | Nhiệm vụ |\n|---|---|\n| 2 | Báo cáo |\n"
+    tables = parse_text(text, "p.md").tables()
+    assert [(t.page, len(t.rows)) for t in tables] == [(1, 2), (2, 2)]

@@ -135,10 +135,10 @@ def test_first_section_printed_as_one() -> None:
 
 def _lattice_doc(pages: list[list[list[tuple[str, bool]]]]) -> list[Row]:
     """Build a merge-aware (lattice) document: pages of rows of (text, merged_from_above) cells."""
-    from tthc_extract.model.document import Cell, Document, Table, TableRow
+    from tthc_extract.model.document import Cell, Document, Paragraph, Table, TableRow
 
     head = TableRow(cells=[Cell(text=t, col=i) for i, t in enumerate(["STT", "Nhiệm vụ", "Kết quả", "Cơ quan thực hiện", "Thời hạn"])])
-    blocks = []
+    blocks: list[Paragraph | Table] = []
     for p, rows in enumerate(pages):
         trs = [head] + [
             TableRow(
@@ -186,3 +186,61 @@ def test_stt_kept_as_printed_but_for_a_trailing_dot() -> None:
         "(2)\tKiểm tra\tKết luận\tVăn phòng UBND tỉnh\tTheo kế hoạch"
     )
     assert [r.stt for r in rows] == ["1", "a)", "(2)"]
+
+
+def test_page_top_list_item_goes_on_with_a_continuing_cell() -> None:
+    # "Kế hoạch" + "của UBND tỉnh" plainly goes on; "Sở KH&ĐT," + "Sở Tài chính" is the same list.
+    rows, _ = _assemble(
+        "4\tBan hành Kế hoạch rà soát năm 2023\tKế hoạch\tSở Kế hoạch và Đầu tư,\tQuý I/2023",
+        "\t\tcủa UBND tỉnh\tSở Tài chính\t",
+    )
+    assert _view(rows) == [
+        (None, "4", "Ban hành Kế hoạch rà soát năm 2023", "Kế hoạch của UBND tỉnh",
+         "Sở Kế hoạch và Đầu tư, Sở Tài chính", "Quý I/2023")
+    ]
+    assert rows[0].spans_pages
+
+
+def test_page_top_task_with_capital_tail_goes_on_when_another_cell_does() -> None:
+    rows, _ = _assemble(
+        "4\tNhập, đăng tải dữ liệu TTHC lên\tDữ liệu\tVăn phòng UBND tỉnh\tChậm nhất 05 ngày làm việc kể",
+        "\tCơ sở dữ liệu quốc gia về TTHC\tTTHC được công khai\t\ttừ ngày ký",
+    )
+    assert len(rows) == 1
+    assert rows[0].get("task") == "Nhập, đăng tải dữ liệu TTHC lên Cơ sở dữ liệu quốc gia về TTHC"
+    assert rows[0].get("result") == "Dữ liệu TTHC được công khai"
+    assert rows[0].get("deadline") == "Chậm nhất 05 ngày làm việc kể từ ngày ký"
+
+
+def test_page_top_row_holding_only_a_task_fragment_is_its_rest() -> None:
+    rows, _ = _assemble(
+        "2\tCông khai TTHC tại Bộ phận\tTTHC được công khai\tUBND cấp huyện\tQuý I/2024",
+        "\tMột cửa và trên Cổng Dịch vụ công\t\t\t\n\t\tBảng niêm yết điện tử\t\t",
+    )
+    assert [(r.stt, r.get("task"), r.get("result")) for r in rows] == [
+        ("2", "Công khai TTHC tại Bộ phận Một cửa và trên Cổng Dịch vụ công", "TTHC được công khai"),
+        ("2", "Công khai TTHC tại Bộ phận Một cửa và trên Cổng Dịch vụ công", "Bảng niêm yết điện tử"),
+    ]
+
+
+def test_page_top_task_after_a_finished_task_stays_a_row() -> None:
+    rows, _ = _assemble(
+        "35\tThực hiện chứng thực điện tử.\tCung cấp dịch vụ.\tSở Tư pháp.\tThường xuyên",
+        "\tKết nối phần mềm một cửa.\t\t\t",
+    )
+    assert [(r.stt, r.get("task")) for r in rows] == [("35", "Thực hiện chứng thực điện tử."), (None, "Kết nối phần mềm một cửa.")]
+
+
+def test_section_word_in_the_stt_cell() -> None:
+    rows, sections = _assemble("Phần I\tKIỂM SOÁT QUY ĐỊNH\t\t\t\n1\tGóp ý\tVăn bản\tSở Tư pháp\tThường xuyên")
+    assert [(s.number, s.title) for s in sections] == [("I", "KIỂM SOÁT QUY ĐỊNH")]
+    assert _view(rows) == [("I", "1", "Góp ý", "Văn bản", "Sở Tư pháp", "Thường xuyên")]
+
+
+def test_bare_first_section_printed_as_one_is_not_a_row() -> None:
+    rows, sections = _assemble(
+        "1\tKiểm soát quy định\t\t\t\n1\tĐánh giá tác động\tBản đánh giá\tSở Tư pháp\tThường xuyên\n"
+        "II\tCông bố\t\t\t\n2\tCông bố TTHC\tQuyết định\tVăn phòng UBND tỉnh\tQuý I"
+    )
+    assert [(s.number, s.title) for s in sections] == [("I", "Kiểm soát quy định"), ("II", "Công bố")]
+    assert [(r.section, r.stt, r.get("task")) for r in rows] == [("I", "1", "Đánh giá tác động"), ("II", "2", "Công bố TTHC")]

@@ -9,8 +9,10 @@ Exports of plan decisions come in several table styles, all handled here:
 * ``|``-separated rows (markdown style, with or without outer pipes; ``|---|`` rules skipped).
 
 A run of table lines without a blank line is one table piece. Exports lose page boundaries, so a
-new piece (a header row repeated after a gap) is taken to start a new page. Lines that are only a
-page number or a stray OCR mark ("2", "w/", "✓") are dropped.
+new piece (a header row repeated after a gap) is taken to start a new page; so is the header row
+repeated inside a run (one-cell-per-line rows are separated by blank lines anyway, and a printed
+page's header may follow its last row directly). Lines that are only a page number or a stray OCR
+mark ("2", "w/", "✓") are dropped.
 """
 
 from __future__ import annotations
@@ -80,6 +82,14 @@ def _make_row(texts: list[str], page: int, line_no: int) -> TableRow:
     return TableRow(cells=[Cell(text=t, col=i, prov=prov) for i, t in enumerate(cleaned)], prov=prov)
 
 
+def _row_texts(row: TableRow) -> list[str]:
+    """Return a row's cell texts, trailing empty cells dropped (for comparing header repeats)."""
+    texts = [c.text.strip() for c in row.cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    return texts
+
+
 class _Builder:
     """Accumulates blocks while scanning lines; tracks the (guessed) page number."""
 
@@ -90,6 +100,12 @@ class _Builder:
         self.para_line = 0
         self.rows: list[TableRow] = []
         self.method = ""
+
+    def add_row(self, row: TableRow) -> None:
+        """Add a table row; the piece's first (header) row seen again starts a new piece (page)."""
+        if len(self.rows) > 1 and _row_texts(row) == _row_texts(self.rows[0]) and any(_row_texts(row)):
+            self.flush_table()
+        self.rows.append(row)
 
     def flush_para(self) -> None:
         lines = [ln for ln in self.para if ln.strip()]
@@ -155,7 +171,7 @@ def parse_text(text: str, source: str) -> Document:
         if cells is not None and len(cells) >= 2:
             b.flush_para()
             b.method = "pipe" if "\t" not in line else "tsv"
-            b.rows.append(_make_row(cells, b.page, i + 1))
+            b.add_row(_make_row(cells, b.page, i + 1))
             i += 1
             continue
         if b.rows:
@@ -178,7 +194,7 @@ def _add_cells_row(b: _Builder, block: list[str], start: int) -> None:
     """Add one row of a one-cell-per-line table, skipping rows whose cells are all blank."""
     if any(c.strip() for c in block):
         b.method = "cells"
-        b.rows.append(_make_row(block, b.page, start + 1))
+        b.add_row(_make_row(block, b.page, start + 1))
 
 
 def _pad_cells_tables(blocks: list[Paragraph | Table]) -> None:

@@ -119,14 +119,19 @@ def continued_marker(text: str) -> str | None:
     return text.strip()[: m.start()].strip().rstrip(".:;,")
 
 
-def split_section(text: str) -> tuple[str, str] | None:
-    """Return (roman number, title) when ``text`` opens with a section number, else None."""
+def strip_section_prefix(text: str) -> str:
+    """Return ``text`` without a leading section word: "Phần I. Kiểm soát" -> "I. Kiểm soát"."""
     s = text.strip()
     low = s.lower()
     for p in _structure().prefixes:
         if low.startswith(p + " "):
-            s = s[len(p) + 1 :].strip()
-            break
+            return s[len(p) + 1 :].strip()
+    return s
+
+
+def split_section(text: str) -> tuple[str, str] | None:
+    """Return (roman number, title) when ``text`` opens with a section number, else None."""
+    s = strip_section_prefix(text)
     m = _structure().roman.match(s)
     if m and _ROMAN.match(m.group("num")):
         return m.group("num"), m.group("title").strip()
@@ -246,7 +251,8 @@ class Assembler:
 
         Roman "I" is often printed or OCR'd as "1"; the tell is a table whose sections begin at
         II while its first two rows are both numbered 1 (the section line, then its first task).
-        GOLD_SPEC keeps such a section line that carries cells as a row without STT.
+        GOLD_SPEC keeps such a section line that carries cells as a row without STT; a bare
+        section line (title only) is a section, not a row.
         """
         if not self.sections or self.sections[0].number != "II":
             return
@@ -259,11 +265,16 @@ class Assembler:
         self.sections.insert(0, Section(number="I", title=title))
         for r in pre:
             r.section, r.section_title = "I", title
+        if not any(first.get(f).strip() for f in self.data_fields):
+            self.rows.remove(first)
+            return
         first.warnings.append("section I printed as '1' and carrying its own cells: kept as a row without STT")
 
     def _feed_one(self, gr: GridRow, rest: list[GridRow]) -> None:
         texts = {f: gr.cells.get(f, "") for f in TEXT_FIELDS if f in gr.cells}
         stt_text = texts.get("stt", "").strip()
+        if stt_text and _ROMAN.match(strip_section_prefix(stt_text).rstrip(".")):
+            stt_text = strip_section_prefix(stt_text)  # "Phần I" in the STT cell
         # A spanning cell, or all content in the first column: section or group line.
         if self._try_section(gr, texts, stt_text):
             return
@@ -423,7 +434,11 @@ class Assembler:
             task_cont = cont.get("task", False)
             # The loader's hint counts only when no cell plainly starts something new.
             fresh = any(_starts_fresh(prev.get(f), t) for f, t in texts.items() if t.strip() and not cont.get(f))
-            if task_cont or (not task and ((cont and all(cont.values())) or (gr.hint_split and not fresh))):
+            # One cell that plainly goes on ("Kế hoạch" + "của UBND tỉnh") carries the others
+            # when none of them starts anything new ("Sở KH&ĐT," + "Sở Tài chính").
+            # A row holding only a task fragment is the rest of the task above, not a task.
+            only_task = bool(task) and not any(texts.get(f, "").strip() for f in self.data_fields)
+            if task_cont or (not fresh and (any(cont.values()) or only_task or (not task and gr.hint_split))):
                 self._append(prev, gr, texts)
                 return
             if not task:
