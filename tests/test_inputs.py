@@ -24,12 +24,14 @@ def test_folder_walk_skips_dot_folders_and_counts_other_types(tmp_path: Path) ->
     _touch(tmp_path / "in" / "book.xlsx")
     _touch(tmp_path / "in" / "sub" / "data.XLSX")
     _touch(tmp_path / "in" / "notes.zip")
+    readme = _touch(tmp_path / "in" / "README.md")
     found = collect_inputs([str(tmp_path / "in")])
     assert found.files == [(a, tmp_path / "in"), (b, tmp_path / "in")]
     assert found.problems == []
-    assert dict(found.skipped) == {".xlsx": 2, ".zip": 1}
-    assert found.skipped_note() == ("3 file(s) in the folders are not plan documents and were left out "
-                                    "(.xlsx: 2, .zip: 1); name a file to try it anyway")
+    assert dict(found.skipped) == {".xlsx": 2, ".md": 1, ".zip": 1}
+    assert found.skipped_note() == ("4 file(s) in the folders are not plan documents and were left out "
+                                    "(.xlsx: 2, .md: 1, .zip: 1); name a file to try it anyway")
+    assert collect_inputs([str(readme)]).files == [(readme, None)]  # named, it is read
 
 
 def test_items_naming_nothing_are_problems_naming_the_item(tmp_path: Path) -> None:

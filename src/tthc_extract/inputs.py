@@ -10,6 +10,8 @@ from pathlib import Path
 from tthc_extract.loaders import SUPPORTED_EXTS
 
 Input = tuple[Path, Path | None]  # a file and the root its output mirrors sub-folders from
+# Read when named, left out of folder walks: a corpus repository's README.md is not a plan.
+NAMED_ONLY_EXTS = {".md"}
 
 
 @dataclass
@@ -45,7 +47,7 @@ def _walk(folder: Path, found: InputSet) -> list[Input]:
     for f in sorted(folder.rglob("*")):
         if not f.is_file() or _hidden(f, folder):
             continue
-        if f.suffix.lower() in SUPPORTED_EXTS:
+        if f.suffix.lower() in SUPPORTED_EXTS - NAMED_ONLY_EXTS:
             files.append((f, folder))
         else:
             found.skipped[f.suffix.lower()] += 1
