@@ -294,3 +294,10 @@ def test_sentence_matchers() -> None:
     assert match_name_end(text, text.index("tổng hợp")) is not None
     assert match_name_end(text, text.index("chủ trì")) is None  # a role word, not a verb
     assert match_name_end("xtổng hợp", 1) is None  # inside a word
+
+
+def test_collective_spans_cover_the_whole_phrase() -> None:
+    from tthc_extract.fields.agency import collective_spans
+
+    text = "Các sở, ban, ngành; UBND các huyện, thành, thị có trách nhiệm"
+    assert [text[a:b] for a, b in collective_spans(text)] == ["sở, ban, ngành", "huyện, thành, thị"]

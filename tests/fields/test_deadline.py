@@ -281,6 +281,8 @@ def test_find_due_phrases_gold_prose(case: dict[str, Any]) -> None:
         ),
         ("Căn cứ Quyết định số 37/QĐ-UBND ngày 07/4/2022 của UBND tỉnh về Kế hoạch năm 2022.", []),
         ("Kiểm tra tại mỗi đơn vị trong 02 ngày.", []),
+        ("Các sở báo cáo kết quả trước ngày 15/12 hằng năm.", ["trước ngày 15/12 hằng năm"]),
+        ("Các sở thường xuyên cập nhật dữ liệu.", []),
         ("", []),
     ],
 )

@@ -495,10 +495,6 @@ def test_unseen_prose_plan(path: Path) -> None:
     assert not diffs, "\n".join(diffs)
 
 
-# Readings left to other modules (see the README of tests/fixtures/prose/unseen): the deadline
-# parser reads "trước ngày 15/12 hằng năm" as one date (fields/deadline.py); the agency grammar
-# splits "UBND các huyện, thành, thị" (agencies.toml collectives).
-KNOWN_OPEN = [
-    ("p04_laocai_2023_kh", "('II', '3') deadline"),
-    ("p07_phutho_2024_kh", "('B', '4') lead"),
-]
+# Readings known to be wrong, as (file name prefix, diff prefix), skipped until fixed: none now
+# ("trước ngày 15/12 hằng năm" reads as recurring, "UBND các huyện, thành, thị" as one collective).
+KNOWN_OPEN: list[tuple[str, str]] = []

@@ -525,3 +525,8 @@ def match_support_object(text: str, pos: int = 0) -> re.Match[str] | None:
 def find_support_objects(text: str, pos: int = 0) -> list[re.Match[str]]:
     """Return every "phối hợp (với) " of ``text`` from ``pos`` on, in order."""
     return list(_grammar().objects.finditer(text, pos))
+
+
+def collective_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of every collective phrase ("huyện, thành, thị") in ``text``."""
+    return [m.span() for m in _grammar().collectives.finditer(text)]

@@ -113,7 +113,7 @@ def grammar() -> Grammar:
         TokenRule(
             name=t["name"],
             kind=t["kind"],
-            prose=bool(t.get("prose", t["kind"] != "event")),
+            prose=bool(t.get("prose", t["kind"] not in ("event", "recurring"))),
             regex=re.compile(r"(?<!\w)(?:" + _expand(t["pattern"], pieces) + r")", flags),
             examples=tuple(t.get("examples", ())),
         )
@@ -487,7 +487,7 @@ def _phrase(tok: Token, folded: str, g: Grammar) -> tuple[int, int] | None:
         start = tok.start - len(before[-80:]) + label.start()
         m = _CLAUSE_END.search(folded, tok.end)
         return start, m.start() if m is not None else len(folded)
-    if not tok.prose or tok.family == "recurring":
+    if not tok.prose:
         return None
     lead = g.prose_lead_in.search(before[-60:])
     start = tok.start - len(before[-60:]) + lead.start() if lead is not None else tok.start

@@ -25,6 +25,7 @@ from tthc_extract import grammars
 from tthc_extract.fields.agency import (
     Column,
     canonical_name,
+    collective_spans,
     find_support_objects,
     match_head,
     match_name_end,
@@ -304,11 +305,15 @@ def noun_phrase_end(text: str) -> int:
     i = next((k for k, t in enumerate(toks) if t[0] >= m.end()), len(toks))
     end = max([m.end(), *(t[1] for t in toks[:i])])
     body = any(g.bodies.match(t[2]) for t in toks[:i])
+    collectives = collective_spans(text)
     while i < len(toks):
         s, e, word, tag = toks[i]
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         w = g.np_words.match(text, s)
-        if w is not None:
+        inside = next((b for a, b in collectives if a < s < b), None)
+        if inside is not None:
+            end = inside  # "UBND các huyện, thành, thị": the collective's words are its own
+        elif w is not None:
             end = w.end()
         elif word == "(" and text.find(")", s) > 0:
             end = text.find(")", s) + 1
