@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.errors import assert_one_line_error
 from tthc_extract import extract, extract_many
-from tthc_extract.errors import ExtractError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "002_c4b107cd9cf43351.txt"
@@ -60,10 +60,7 @@ def test_bad_inputs_raise_one_line_errors(tmp_path: Path, name: str, content: by
     p = tmp_path / name
     if content is not None:
         p.write_bytes(content)
-    with pytest.raises(ExtractError) as exc:
-        extract(p)
-    msg = str(exc.value)
-    assert msg.startswith(str(p)) and reason in msg and "\n" not in msg
+    assert_one_line_error(extract, p, reason)
 
 
 def test_extract_many_goes_on_after_a_bad_file(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls
 
-from tthc_extract.errors import ExtractError
+from tests.errors import assert_one_line_error
 from tthc_extract.loaders.docx import load_docx
 from tthc_extract.loaders.docx_styles import format_number
 from tthc_extract.model.document import Document, Table, TableRow
@@ -358,13 +358,7 @@ def test_bold_centered_and_cell_paragraphs(tmp_path: Path) -> None:
 
 
 def _assert_one_line_error(path: Path, fragment: str) -> None:
-    """Assert load_docx raises an ExtractError naming ``path`` on one line and saying ``fragment``."""
-    with pytest.raises(ExtractError) as info:
-        load_docx(path)
-    message = str(info.value)
-    assert message.startswith(str(path))
-    assert "\n" not in message
-    assert fragment in info.value.reason
+    assert_one_line_error(load_docx, path, fragment)
 
 
 def test_error_empty_file(tmp_path: Path) -> None:

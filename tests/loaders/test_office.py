@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.errors import assert_one_line_error
 from tthc_extract.errors import ExtractError, MissingToolError
 from tthc_extract.loaders.docx import load_docx
 from tthc_extract.loaders.office import SOFFICE_ENV, TIMEOUT_ENV, find_soffice, load_office
@@ -136,11 +137,7 @@ def test_failed_conversion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv(SOFFICE_ENV, str(_fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2; exit 1")))
     path = tmp_path / "bad.doc"
     path.write_bytes(b"not really a document")
-    with pytest.raises(ExtractError) as info:
-        load_office(path)
-    message = str(info.value)
-    assert message.startswith(str(path)) and "\n" not in message
-    assert "could not convert" in message and "source file could not be loaded" in message
+    assert_one_line_error(load_office, path, "could not convert", "source file could not be loaded")
 
 
 def test_conversion_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tthc_extract.errors import ExtractError
+from tests.errors import assert_one_line_error
 from tthc_extract.loaders.pdf import load_pdf
 from tthc_extract.loaders.pdf_tables import closing_rules, column_separators
 from tthc_extract.loaders.pdf_text import Line, Word, drop_overprint, join_lines, layout_blocks
@@ -272,10 +272,7 @@ def test_image_only_page_needs_ocr() -> None:
 
 
 def _assert_one_line_error(path: Path, needle: str) -> None:
-    with pytest.raises(ExtractError) as info:
-        load_pdf(path)
-    msg = str(info.value)
-    assert msg.startswith(f"{path}: ") and "\n" not in msg and needle in msg
+    assert_one_line_error(load_pdf, path, needle)
 
 
 def test_empty_file(tmp_path: Path) -> None:
