@@ -52,12 +52,12 @@ ERASE_GROW_PX = 2  # rules are painted white this many pixels wider than their m
 EDGE_MATCH_IN = 0.08  # column edges of two pieces of one table agree within this (inches)
 FURNITURE_WORDS = 3  # paragraphs this short (page numbers) do not separate table pieces
 SAME_ROW_RATIO = 85  # a row repeats a header row when their texts are this similar (0-100)
+SPECK_CONF = 0.6  # a lone character outside tables read less surely than this is a speck
 # A page whose words average a confidence below TURN_SUSPECT_CONF (with at least TURN_MIN_WORDS
 # words) is checked for a sideways or upside-down feed. Upright pages of the corpus and probe
 # scans average 0.80-0.95; a page turned 90 or 180 degrees reads at 0.2-0.45.
 TURN_SUSPECT_CONF = 0.6
 TURN_MIN_WORDS = 8
-SPECK_CONF = 0.6  # a lone character outside tables read less surely than this is a speck
 TURN_STANDING_SHARE = 0.5  # ... or when more than this share of its 3+ letter words stand upright
 
 
@@ -110,11 +110,9 @@ def drop_specks(words: Sequence[OcrWord], grids: Sequence[PixelGrid]) -> list[Oc
     """Return the words without lone unsure characters outside tables: specks and a stamp's or
     signature's leftovers read as glyphs ("3", "4" beside the signer's name). Inside a table a
     lone glyph is a row number, checked by the cell re-read and the numeral check instead."""
-    def in_grid(w: OcrWord) -> bool:
-        cx, cy = (w.left + w.right) / 2, (w.top + w.bottom) / 2
-        return any(g.xs[0] <= cx <= g.xs[-1] and g.ys[0] <= cy <= g.ys[-1] for g in grids)
-
-    return [w for w in words if len(w.text) > 1 or w.conf >= SPECK_CONF or in_grid(w)]
+    extents = [(g.xs[0], g.ys[0], g.xs[-1], g.ys[-1]) for g in grids]
+    return [w for w in words
+            if len(w.text) > 1 or w.conf >= SPECK_CONF or any(w.centred_in(e) for e in extents)]
 
 
 def _mean_conf(words: Sequence[OcrWord]) -> float:

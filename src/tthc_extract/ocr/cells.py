@@ -79,9 +79,7 @@ def _ink_box(gray: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> _C
 
 def _words_in(box: tuple[int, int, int, int], words: Sequence[OcrWord]) -> list[int]:
     """Return the indexes of the words whose centre lies in ``box``."""
-    x0, y0, x1, y1 = box
-    return [i for i, w in enumerate(words)
-            if x0 <= (w.left + w.right) / 2 <= x1 and y0 <= (w.top + w.bottom) / 2 <= y1]
+    return [i for i, w in enumerate(words) if w.centred_in(box)]
 
 
 def _doubtful(words: Sequence[OcrWord]) -> bool:

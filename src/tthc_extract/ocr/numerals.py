@@ -121,8 +121,7 @@ def _heading_starts(grids: Sequence[PixelGrid], words: Sequence[OcrWord]) -> lis
     boxes = [c.box for g in grids for c in g.cells]
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, w in enumerate(words):
-        cx, cy = (w.left + w.right) / 2, (w.top + w.bottom) / 2
-        if not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in boxes):
+        if not any(w.centred_in(b) for b in boxes):
             lines.setdefault(w.line_key, []).append(i)
     starts: list[int] = []
     for idx in lines.values():
@@ -140,9 +139,7 @@ def _first_words(grids: Sequence[PixelGrid], words: Sequence[OcrWord]) -> list[i
         for c in g.cells:
             if c.c1 - c.c0 < 2 and c.c0 != 0:
                 continue
-            x0, y0, x1, y1 = c.box
-            inside = [i for i, w in enumerate(words)
-                      if x0 <= (w.left + w.right) / 2 <= x1 and y0 <= (w.top + w.bottom) / 2 <= y1]
+            inside = [i for i, w in enumerate(words) if w.centred_in(c.box)]
             if inside:
                 top = min(words[i].top for i in inside)
                 line = [i for i in inside if words[i].top <= top + words[i].height / 2]

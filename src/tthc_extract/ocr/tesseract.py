@@ -59,6 +59,11 @@ class OcrWord:
         """Return the y of the box's bottom edge."""
         return self.top + self.height
 
+    def centred_in(self, box: tuple[float, float, float, float]) -> bool:
+        """Return whether the word's centre lies in ``box`` (x0, y0, x1, y1): the word belongs there."""
+        x0, y0, x1, y1 = box
+        return x0 <= (self.left + self.right) / 2 <= x1 and y0 <= (self.top + self.bottom) / 2 <= y1
+
 
 def tesseract_binary(source: str = "") -> str:
     """Return the Tesseract program to run (``$TTHC_TESSERACT`` or ``tesseract`` on PATH).
