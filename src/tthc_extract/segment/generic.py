@@ -309,18 +309,14 @@ def table_title(piece: Table, doc: Document) -> str | None:
         text = one_line(blk.text)
         if not text or g.title_skip.match(text):
             continue
-        while _is_caps(text) and i > 0 and isinstance(prev := before[i - 1], Paragraph):
+        # A title in capitals printed over several lines is joined back.
+        while text.isupper() and i > 0 and isinstance(prev := before[i - 1], Paragraph):
             above = one_line(prev.text)
-            if not _is_caps(above) or g.appendix.match(above) or len(above) + len(text) >= g.title_chars:
+            if not above.isupper() or g.appendix.match(above) or len(above) + len(text) >= g.title_chars:
                 break
             text, i = f"{above} {text}", i - 1
         return text if len(text) <= g.title_chars else None
     return None
-
-
-def _is_caps(text: str) -> bool:
-    """Return True for a line written in capitals (a title line), not a number or a mark."""
-    return any(ch.isalpha() for ch in text) and text == text.upper()
 
 
 def generic_table(group: list[Table], doc: Document, file: str) -> GenericTable | None:
