@@ -548,7 +548,7 @@ def split_heading(heading: str) -> tuple[str, str]:
 
 def _with_recurrences(text: str, phrases: list[str]) -> list[str]:
     """Return the due phrases of ``text`` with recurrences added ([due]): "định kỳ 6 tháng" alone,
-    "hằng năm" after a phrase ("trước ngày 15/12 hằng năm"); in the order of the text."""
+    "hằng năm" after a phrase ("trong tháng 12 hằng năm"); in the order of the text."""
     g = grammar()
     spans: list[tuple[int, int]] = []
     pos = 0
