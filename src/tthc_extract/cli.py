@@ -13,6 +13,7 @@ from rich.table import Table as RichTable
 
 from tthc_extract import __version__
 from tthc_extract.check.command import check
+from tthc_extract.errors import os_reason
 from tthc_extract.inputs import collect_inputs
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
@@ -98,12 +99,8 @@ def _read_plan_json(file: Path) -> Plan:
     """Return the Plan of a JSON file written by extract; exit 1 with one error line otherwise."""
     try:
         return Plan.model_validate_json(file.read_bytes())
-    except FileNotFoundError:
-        reason = "file not found"
-    except IsADirectoryError:
-        reason = "is a directory"
     except OSError as exc:
-        reason = f"cannot read file ({exc.strerror or exc})"
+        reason = os_reason(exc)
     except ValidationError as exc:  # bad JSON, or the JSON of something else (a manifest, a gold file)
         e = exc.errors()[0]
         where = ".".join(str(x) for x in e["loc"])

@@ -20,3 +20,12 @@ def exc_line(exc: BaseException, limit: int = 160) -> str:
     """Return an exception as one short line: its type and its message with whitespace collapsed."""
     msg = " ".join(str(exc).split())[:limit]
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def os_reason(exc: OSError) -> str:
+    """Return why a file could not be opened, in the words of every error line ("file not found")."""
+    if isinstance(exc, FileNotFoundError):
+        return "file not found"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    return f"cannot read file ({exc.strerror or exc})"

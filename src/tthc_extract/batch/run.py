@@ -152,7 +152,7 @@ class _Batch:
         self.seen: dict[str, Path] = {}
         # Errors of this run that are no document's: inputs skipped because another has the same
         # output, command-line items that named no file (an empty folder, a glob matching nothing).
-        self.clashes: list[dict[str, str]] = []
+        self.run_errors: list[dict[str, str]] = []
         self.last_save = time.monotonic()
 
     def _done(self, path: str, status: Status, error: str | None = None) -> None:
@@ -169,7 +169,7 @@ class _Batch:
                 self.summary.failed += 1
                 msg = (f"{path}: not extracted: its output {key} is also that of {self.seen[key]} (same file "
                        "name; give the folder that holds both, so that sub-folders keep them apart)")
-                self.clashes.append({"file": str(path), "error": msg})
+                self.run_errors.append({"file": str(path), "error": msg})
                 self._done(str(path), "failed", msg)
                 continue
             self.seen[key] = path
@@ -192,7 +192,7 @@ class _Batch:
         for r in records:
             self.summary.files += 1
             self.summary.failed += 1
-            self.clashes.append({"file": r["file"], "error": r["error"]})
+            self.run_errors.append({"file": r["file"], "error": r["error"]})
             self._done(r["file"], "failed", r["error"])
 
     def forget_gone(self) -> None:
@@ -277,8 +277,8 @@ class _Batch:
                 m.dirty.clear()
                 m.changed = True
         errors_path = self.outdir / ERRORS_NAME
-        if m.changed or self.clashes or not m.path.is_file():
-            failed = [{"file": e.input, "error": e.error or ""} for e in m.failed()] + self.clashes
+        if m.changed or self.run_errors or not m.path.is_file():
+            failed = [{"file": e.input, "error": e.error or ""} for e in m.failed()] + self.run_errors
             if failed:
                 lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in failed)
                 atomic_write_bytes(errors_path, lines.encode("utf-8"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tthc_extract.errors import ExtractError
+from tthc_extract.errors import ExtractError, os_reason
 from tthc_extract.model.document import Document
 
 Loader = Callable[[Path], Document]
@@ -71,12 +71,8 @@ def detect_kind(path: Path) -> str:
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
-    except FileNotFoundError:
-        raise ExtractError(str(path), "file not found") from None
-    except IsADirectoryError:
-        raise ExtractError(str(path), "is a directory") from None
     except OSError as exc:
-        raise ExtractError(str(path), f"cannot read file ({exc.strerror or exc})") from None
+        raise ExtractError(str(path), os_reason(exc)) from None
     ext = path.suffix.lower()
     if not head:
         raise ExtractError(str(path), "empty file")
