@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from tthc_extract import grammars
-from tthc_extract.fields.deadline import find_due_phrases, fold, parse_deadline, scan
+from tthc_extract.fields.deadline import find_due_phrases, parse_deadline, scan
+from tthc_extract.text.normalize import strip_marks
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "deadlines"
 
@@ -225,7 +226,7 @@ def _token_entries() -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("name", "kind", "example"), _token_entries())
 def test_grammar_examples_match_their_token(name: str, kind: str, example: str) -> None:
-    folded = fold(example)
+    folded = strip_marks(example)
     tokens = scan(folded, 2022)
     assert tokens, example
     first = tokens[0]
@@ -239,11 +240,11 @@ def test_every_token_has_examples() -> None:
     assert all(t.get("examples") for t in raw["tokens"])
 
 
-def test_fold_keeps_length_and_regex_escapes() -> None:
-    assert fold("Quý Đột xuất") == "Quy Dot xuat"  # case kept: matching is case-insensitive
-    assert fold(r"\D\S Ưu") == r"\D\S Uu"
+def test_strip_marks_keeps_length_and_regex_escapes() -> None:
+    assert strip_marks("Quý Đột xuất") == "Quy Dot xuat"  # case kept: matching is case-insensitive
+    assert strip_marks(r"\D\S Ưu") == r"\D\S Uu"
     text = "Thường xuyên trong năm"
-    assert len(fold(text)) == len(text)
+    assert len(strip_marks(text)) == len(text)
 
 
 PROSE = _load("prose_tasks.json")

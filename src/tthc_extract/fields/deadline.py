@@ -3,8 +3,9 @@
 The parser is language-neutral, in the spirit of dateparser; the Vietnamese lives in
 ``grammars/deadlines.toml``. It runs in three steps:
 
-1. normalise: ``clean_text`` then *fold* (drop diacritics, "đ" -> "d", one character for one, so
-   offsets stay valid): "Qúy", "Quy" and "QUÝ" all read "quy";
+1. normalise: ``clean_text`` then *fold* with ``strip_marks`` (drop diacritics, "đ" -> "d", case
+   kept, one character for one, so offsets stay valid): "Qúy", "Quy" and "QUÝ" all match the
+   case-insensitive "quy";
 2. recognise tokens: grammar patterns tried leftmost-first, in file order on ties;
 3. decide the kind (GOLD_SPEC "Deadline kinds"): the first token's family decides (a due time,
    a recurring duty or an event); several due times make a ``multiple``.
@@ -49,10 +50,6 @@ _STOP_PUNCT = re.compile(r"[,.;:()]")
 _BULLET_ITEM_END = re.compile(r"\s-\s|\s(?:[a-zđ]|\d{1,2})\)\s")
 
 
-# Diacritics dropped with case kept: grammar patterns and cell texts are folded alike.
-fold = strip_marks
-
-
 # --------------------------------------------------------------------------------------------
 # Grammar
 
@@ -94,12 +91,12 @@ def _expand(pattern: str, pieces: dict[str, str]) -> str:
         if new == pattern:
             break
         pattern = new
-    return fold(pattern)
+    return strip_marks(pattern)
 
 
 def _words(words: Iterable[str]) -> str:
     """Return a regex alternation of folded phrases (spaces match any run of whitespace)."""
-    alts = [r"\s+".join(map(re.escape, fold(w).split())) for w in words]
+    alts = [r"\s+".join(map(re.escape, strip_marks(w).split())) for w in words]
     return "|".join(alts)
 
 
@@ -122,8 +119,8 @@ def grammar() -> Grammar:
     prose = raw["prose"]
     return Grammar(
         tokens=rules,
-        half_first=frozenset(fold(w).lower() for w in raw["half"]["first"]),
-        half_second=frozenset(fold(w).lower() for w in raw["half"]["second"]),
+        half_first=frozenset(strip_marks(w).lower() for w in raw["half"]["first"]),
+        half_second=frozenset(strip_marks(w).lower() for w in raw["half"]["second"]),
         roman_as_one=tuple(raw["roman"]["as_one"]),
         roman_values={str(k): int(v) for k, v in raw["roman"]["values"].items()},
         range_conn=re.compile(_expand("{range_conn}", pieces), flags),
@@ -251,7 +248,7 @@ def _periods(kind: str, m: re.Match[str], year: int | None, g: Grammar) -> tuple
         spans = _group_spans(_numbers(groups["quarters"], g, roman=True))
         return tuple(_month_period(year, 3 * a - 2, 3 * b) for a, b in spans) or None
     if kind == "half_year":
-        which = fold(groups["which"]).lower()
+        which = strip_marks(groups["which"]).lower()
         if which in g.half_first:
             return (_month_period(year, 1, 6),)
         if which in g.half_second:
@@ -435,7 +432,7 @@ def parse_deadline(raw: str | None, plan_year: int | None, *, annual: bool = Tru
     text = clean_text(raw, keep_lines=False)
     if not text:
         return Deadline(kind="unknown")
-    folded = fold(text)
+    folded = strip_marks(text)
     tokens = scan(_mask_parentheses(folded), plan_year) or scan(folded, plan_year)
     return decide(tokens, folded, plan_year, annual=annual)
 
@@ -507,7 +504,7 @@ def find_due_phrases(text: str) -> list[str]:
     tra"), or a run of schedule bullets ("- Quý III năm 2022: Sở Xây dựng ... - Quý IV ...").
     """
     clean = clean_text(text, keep_lines=False)
-    folded = fold(clean)
+    folded = strip_marks(clean)
     tokens = scan(folded, None)
     g = grammar()
     spans = _schedules(folded, tokens)
