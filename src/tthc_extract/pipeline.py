@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tthc_extract.errors import ExtractError, exc_line
-from tthc_extract.fields.agency import parse_agencies
-from tthc_extract.fields.deadline import parse_deadline
 from tthc_extract.fields.metadata import extract_metadata
+from tthc_extract.fields.task import cell_fields
 from tthc_extract.loaders import load
 from tthc_extract.model.document import Document
 from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow
@@ -36,23 +35,15 @@ def _opt(text: str) -> str | None:
 
 def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None) -> TaskRow:
     """Return the output TaskRow for an assembled row: fields parsed, provenance attached."""
-    warnings = list(row.warnings)
-    if tt.cmap.split_agencies:
-        # The parsers get one-line text: a printed line break inside a cell is layout, not a
-        # separator ("Sở Lao động" / "- Thương binh và Xã hội" is one name wrapped).
-        lead_raw, support_raw = one_line(row.get("lead")), one_line(row.get("support"))
-        lead, _ = parse_agencies(lead_raw, "lead")
-        _, support = parse_agencies(support_raw, "support")
-        agencies_raw = f"{lead_raw} || {support_raw}".strip() if (lead_raw or support_raw) else None
-    else:
-        agencies_raw = _opt(row.get("agency"))
-        lead, support = parse_agencies(agencies_raw, "agency")
-    deadline_raw = _opt(row.get("deadline"))
-    deadline = parse_deadline(deadline_raw, plan_year)
-    if deadline_raw and deadline.kind == "unknown":
-        warnings.append("deadline not understood")
-    if not lead and not support:
-        warnings.append("no agency")
+    f = cell_fields(
+        row.get("agency"),
+        row.get("deadline"),
+        plan_year,
+        lead=row.get("lead"),
+        support=row.get("support"),
+        split=tt.cmap.split_agencies,
+    )
+    warnings = [*row.warnings, *f.warnings]
     if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
         warnings.append(f"low OCR confidence ({row.confidence:.2f}): check against the source")
     return TaskRow(
@@ -62,11 +53,11 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
         stt=row.stt,
         task=one_line(row.get("task")),
         result=_opt(row.get("result")),
-        agencies_raw=agencies_raw,
-        lead_agencies=lead,
-        support_agencies=support,
-        deadline_raw=deadline_raw,
-        deadline=deadline,
+        agencies_raw=f.agencies_raw,
+        lead_agencies=f.lead,
+        support_agencies=f.support,
+        deadline_raw=f.deadline_raw,
+        deadline=f.deadline,
         spans_pages=row.spans_pages,
         is_subrow=row.is_subrow,
         confidence=row.confidence,

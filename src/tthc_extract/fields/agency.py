@@ -270,14 +270,22 @@ def _stops(clause: str) -> list[Any]:
     ]
 
 
+def _assists(stop: Any) -> bool:
+    """Return True when a stop is a support role word whose agency leads only alone ("theo dõi")."""
+    group = stop.lastgroup
+    return bool(group) and group.startswith("s") and _grammar().alone_leads[group]
+
+
 def _clauses(unit: str) -> list[str]:
     """Given a unit, return its clauses: ";"-segments grouped up to one with a role word or verb."""
     out: list[str] = []
     group: list[str] = []
     for seg in unit.split(";"):
         stops = _stops(seg)
-        if stops and stops[0].group(0) == _ROLE_PAREN and group:
-            out.append(";".join(group))  # "(phối hợp)" is the role of the name before it only
+        if stops and group and (stops[0].group(0) == _ROLE_PAREN or _assists(stops[0])):
+            # "(phối hợp)" is the role of the name before it only; so is "theo dõi" / "tổng hợp"
+            # after a second agency ("Sở Tư pháp; Văn phòng UBND tỉnh theo dõi": the first leads)
+            out.append(";".join(group))
             group = []
         group.append(seg)
         if stops:

@@ -1,0 +1,76 @@
+"""The fields of one task, whether it came from a table row or a prose paragraph.
+
+Given what a segmenter found for a task (its agency text or sentences, its deadline text), return
+its lead and support agencies, its parsed deadline and the warnings a reader should see. Table rows
+(pipeline) and prose tasks (segment.prose) both end here, so that a deadline or an agency reads the
+same and warns the same wherever it was printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tthc_extract.fields.agency import parse_agencies
+from tthc_extract.fields.deadline import parse_deadline
+from tthc_extract.fields.sentence import sentence_agencies
+from tthc_extract.model.plan import Agency, Deadline
+from tthc_extract.text.normalize import one_line
+
+
+@dataclass(frozen=True)
+class TaskFields:
+    """A task's agencies, deadline and warnings, ready for a TaskRow or a ProseTask."""
+
+    lead: list[Agency]
+    support: list[Agency]
+    agencies_raw: str | None
+    deadline_raw: str | None
+    deadline: Deadline
+    warnings: list[str] = field(default_factory=list)
+
+
+def _finish(
+    lead: list[Agency], support: list[Agency], agencies_raw: str | None, deadline_raw: str | None, plan_year: int | None
+) -> TaskFields:
+    """Return the fields with the deadline parsed and the shared warnings added."""
+    deadline = parse_deadline(deadline_raw, plan_year)
+    warnings = []
+    if deadline_raw and deadline.kind == "unknown":
+        warnings.append("deadline not understood")
+    if not lead and not support:
+        warnings.append("no agency")
+    return TaskFields(lead, support, agencies_raw, deadline_raw, deadline, warnings)
+
+
+def cell_fields(
+    agency: str | None,
+    deadline: str | None,
+    plan_year: int | None,
+    *,
+    lead: str | None = None,
+    support: str | None = None,
+    split: bool = False,
+) -> TaskFields:
+    """Return the fields of a table row from its cells.
+
+    ``split``: the table has separate lead / support columns (``lead``, ``support``); else
+    ``agency`` is one cell whose role words decide. The parsers get one-line text: a printed line
+    break inside a cell is layout, not a separator ("Sở Lao động" / "- Thương binh và Xã hội").
+    """
+    if split:
+        lead_raw, support_raw = one_line(lead), one_line(support)
+        leads, _ = parse_agencies(lead_raw, "lead")
+        _, supports = parse_agencies(support_raw, "support")
+        raw = f"{lead_raw} || {support_raw}".strip() if (lead_raw or support_raw) else None
+    else:
+        raw = one_line(agency) or None
+        leads, supports = parse_agencies(raw, "agency")
+    return _finish(leads, supports, raw, one_line(deadline) or None, plan_year)
+
+
+def prose_fields(
+    heading_leads: list[Agency], sentences: list[str], deadline_raw: str | None, plan_year: int | None
+) -> TaskFields:
+    """Return the fields of a prose task from its heading's leads, its sentences and its due text."""
+    lead, support = sentence_agencies(heading_leads, sentences)
+    return _finish(lead, support, None, deadline_raw, plan_year)
