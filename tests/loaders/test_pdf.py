@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from tests.errors import assert_one_line_error
+from tthc_extract.layout.stream import column_separators
 from tthc_extract.loaders.pdf import load_pdf
-from tthc_extract.loaders.pdf_tables import closing_rules, column_separators
+from tthc_extract.loaders.pdf_tables import closing_rules
 from tthc_extract.loaders.pdf_text import Line, Word, drop_overprint, join_lines, layout_blocks
 from tthc_extract.model.document import Cell, Document, Table, TableRow
 from tthc_extract.text.normalize import clean_text
@@ -225,7 +226,7 @@ def test_closing_rules_join_dangling_column_rules() -> None:
 
 def test_rules_only_table_is_read_by_alignment() -> None:
     (table,) = load(FIX / "rules_only.pdf").tables()
-    assert table.method == "stream" and table.n_cols == 4
+    assert table.method == "hrules" and table.n_cols == 4
     rows = [r.texts(4) for r in table.rows]
     assert rows[0] == ["STT", "Nội dung", "Đơn vị chủ trì", "Thời hạn"]
     assert table.rows[1].cells[0].col_span == 4
@@ -390,7 +391,7 @@ def test_column_separators_do_not_cut_a_lone_header_word() -> None:
 
 
 def test_stream_grid_keeps_a_title_run_in_one_cell() -> None:
-    from tthc_extract.loaders.pdf_tables import _stream_grid
+    from tthc_extract.layout.stream import _stream_grid
 
     # a title run crosses the edge at x=216.5 in a word space (3 pt at 10 pt): one cell from
     # column 1 to 3, while the row under it, a wider gap apart, keeps its two cells

@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from tthc_extract.errors import ExtractError, MissingToolError, exc_line
-from tthc_extract.loaders.grid import mark_page_split
+from tthc_extract.layout.grid import mark_page_split
 from tthc_extract.loaders.pdf_ocr import text_layer_is_garbage
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 from tthc_extract.ocr.cells import reread_cells

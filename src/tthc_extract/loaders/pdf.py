@@ -23,8 +23,9 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from tthc_extract.errors import ExtractError, exc_line
-from tthc_extract.loaders.grid import mark_page_split
-from tthc_extract.loaders.pdf_tables import Grid, assign_words, grid_to_table, lattice_grids, stream_grids
+from tthc_extract.layout.grid import Grid, assign_words, mark_page_split
+from tthc_extract.layout.stream import stream_grids
+from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids
 from tthc_extract.loaders.pdf_text import Word, group_lines, layout_blocks, page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 
@@ -116,13 +117,14 @@ def _is_furniture(p: Paragraph) -> bool:
     return len(p.text.split()) <= FURNITURE_WORDS
 
 
-def _find_tables(page: Any, words: list[Word]) -> tuple[list[Grid], list[Word]]:
+def _find_tables(page: Any, words: list[Word], carry: list[Grid]) -> tuple[list[Grid], list[Word]]:
     """Return a page's tables (ruled ones, then text-aligned ones among the remaining words) with
-    their words in their cells, and the words left outside any table."""
+    their words in their cells, and the words left outside any table; ``carry`` are the previous
+    page's tables that are not fully ruled (a continuation keeps their columns)."""
     grids = lattice_grids(page)
     rest = assign_words(grids, words)
     if rest:
-        extra = stream_grids(page, [w for w in rest if w.upright], grids)
+        extra = stream_grids(page.edges, float(page.width), [w for w in rest if w.upright], grids, carry)
         if extra:
             rest = assign_words(extra, rest)
             grids.extend(extra)
@@ -151,7 +153,8 @@ def _read_page(page: Any, no: int, doc: Document, pieces: list[_Piece]) -> None:
         info.needs_ocr = True
         doc.warnings.append(f"page {no} {problem}: needs OCR")
         return
-    grids, rest = _find_tables(page, page_words(page))
+    carry = [p.grid for p in pieces if p.table.page == no - 1 and p.grid.method != "lattice"]
+    grids, rest = _find_tables(page, page_words(page), carry)
     upright = group_lines(w for w in rest if w.upright)  # sideways margin notes are left out
     items: list[tuple[float, list[Block], Grid | None]] = [
         (top, list(paras), None) for top, paras in layout_blocks(upright, no)]

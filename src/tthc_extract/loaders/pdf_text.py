@@ -9,20 +9,19 @@ the next line would have fitted at the end of this one, the break was typed, not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pdfplumber.utils import extract_words
 
+from tthc_extract.layout.words import JOIN_GAP_RATIO, Line, Word, group_lines
 from tthc_extract.model.document import BBox, Paragraph, Prov
 from tthc_extract.text.normalize import clean_text
 
 # Word splitting: a gap wider than this fraction of the font size separates two words. pdfplumber's
 # fixed 3 pt default glues words of small fonts whose generator draws no space characters.
 WORD_GAP_RATIO = 0.15
-# Two words split only because their font changed are joined without a space below this gap.
-JOIN_GAP_RATIO = 0.1
 # A gap wider than this many font sizes cuts a line into segments (columns of a layout block).
 SEGMENT_GAP_EMS = 1.6
 # Lines whose vertical gap exceeds this many font sizes start a new paragraph / end a block.
@@ -36,60 +35,6 @@ OVERFLOW_SLACK_EMS = 0.35
 BULLETS = frozenset({"-", "+", "•", "–", "—", "*", "·"})
 ENDS_ITEM = frozenset(".;:!?")  # ... when the line before ends with one of these
 _BOLD_MARKS = ("bold", "black", "heavy", ",b")
-
-
-@dataclass(slots=True)
-class Word:
-    """One word: its text, box (points, origin top-left), font size and weight."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    upright: bool = True
-
-
-@dataclass(slots=True)
-class Line:
-    """Words on one visual line (or one segment of it), left to right, with their bounding box."""
-
-    words: list[Word]
-    x0: float = 0.0
-    x1: float = 0.0
-    top: float = 0.0
-    bottom: float = 0.0
-    size: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Recompute the box and the font size from the words."""
-        ws = self.words
-        self.x0 = min(w.x0 for w in ws)
-        self.x1 = max(w.x1 for w in ws)
-        self.top = min(w.top for w in ws)
-        self.bottom = max(w.bottom for w in ws)
-        self.size = max(w.size for w in ws)
-
-    @property
-    def center(self) -> float:
-        """Return the horizontal centre of the line."""
-        return (self.x0 + self.x1) / 2
-
-    def text(self) -> str:
-        """Return the line's text: words joined by one space, unless only the font split them."""
-        parts: list[str] = []
-        prev: Word | None = None
-        for w in self.words:
-            if prev is not None and w.x0 - prev.x1 >= JOIN_GAP_RATIO * max(w.size, prev.size):
-                parts.append(" ")
-            parts.append(w.text)
-            prev = w
-        return "".join(parts)
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -137,27 +82,6 @@ def page_words(page: Any) -> list[Word]:
                           float(w["bottom"]), float(w["size"]), is_bold_font(w["fontname"]),
                           bool(w.get("upright", True))))
     return words
-
-
-def group_lines(words: Iterable[Word]) -> list[Line]:
-    """Given words, return visual lines top to bottom: words whose middles share a band, by x."""
-    ordered = sorted(words, key=lambda w: (w.top, w.x0))
-    lines: list[Line] = []
-    cur: list[Word] = []
-    band_top = band_bottom = 0.0
-    for w in ordered:
-        mid = (w.top + w.bottom) / 2
-        if cur and band_top <= mid <= band_bottom:
-            cur.append(w)
-            band_bottom = max(band_bottom, w.bottom)
-            continue
-        if cur:
-            lines.append(Line(sorted(cur, key=lambda x: x.x0)))
-        cur = [w]
-        band_top, band_bottom = w.top, w.bottom
-    if cur:
-        lines.append(Line(sorted(cur, key=lambda x: x.x0)))
-    return lines
 
 
 def split_segments(line: Line) -> list[Line]:

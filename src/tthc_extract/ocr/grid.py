@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from tthc_extract.loaders.grid import place_boxes
+from tthc_extract.layout.grid import place_boxes
 
 H_RULE_IN = 0.25  # a horizontal run at least this long (inches) is a rule, not a letter stroke
 V_RULE_IN = 0.15  # the same for vertical runs (row heights are larger, letter stems smaller)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex as re
 
-from tthc_extract.loaders.grid import rows_from_spans
+from tthc_extract.layout.grid import rows_from_spans
 from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines, layout_blocks
 from tthc_extract.model.document import BBox, Block, Table
 from tthc_extract.ocr.grid import PixelGrid

@@ -7,11 +7,15 @@ Given cell rectangles, the grid is the clustered x and y edges; given cells plac
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from tthc_extract.layout.words import Word
 from tthc_extract.model.document import BBox, Cell, Prov, TableRow
+
+EDGE_TOL = 2.0  # points: cell edges closer than this are one grid line
 
 
 class Span(Protocol):
@@ -23,7 +27,7 @@ class Span(Protocol):
     c1: int
 
 
-def cluster_values(values: Sequence[float], tol: float) -> list[float]:
+def cluster_values(values: Sequence[float], tol: float = EDGE_TOL) -> list[float]:
     """Given coordinates, return them sorted with near-equal ones (within ``tol``) averaged."""
     out: list[float] = []
     group: list[float] = []
@@ -107,3 +111,78 @@ def mark_page_split(row: TableRow) -> None:
     first = row.cell_at(0)
     if (first is None or not first.text.strip()) and any(c.text.strip() for c in row.cells):
         row.split_from_previous_page = True
+
+
+@dataclass(slots=True)
+class GridCell:
+    """A cell placed on the grid: rows r0..r1-1 and columns c0..c1-1, with its box."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    bbox: tuple[float, float, float, float]
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class Grid:
+    """A table found on a page: grid lines (x and y edges) and the cells laid on them."""
+
+    xs: list[float]
+    ys: list[float]
+    cells: list[GridCell]
+    method: str
+    closed_bottom: bool = True  # False when the last row had no rule under it (cut by the page)
+    closed_top: bool = True  # False when the first row had no rule above it
+    # text-aligned tables: per inner column boundary, the white stretch (x0, x1) the body's words
+    # leave around it and the header gap it lies in, kept for the table's next page
+    white: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """Return the table's box (x0, top, x1, bottom)."""
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def contains(self, x: float, y: float) -> bool:
+        """Return whether a point lies inside the table's box."""
+        return self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]
+
+
+def grid_from_cells(boxes: Sequence[tuple[float, float, float, float]], method: str) -> Grid | None:
+    """Given cell boxes of one table, return the grid they tile, or None if it is degenerate."""
+    xs, ys, placed = place_boxes(boxes, EDGE_TOL)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    cells = [GridCell(r0, r1, c0, c1, tuple(float(v) for v in boxes[k]))  # type: ignore[arg-type]
+             for r0, r1, c0, c1, k in placed]
+    if not cells:
+        return None
+    return Grid(xs=xs, ys=ys, cells=cells, method=method)
+
+
+def assign_words(grids: Sequence[Grid], words: Sequence[Word]) -> list[Word]:
+    """Put each word into the grid cell holding its centre; return the words left outside tables."""
+    owners: list[list[list[int]]] = []
+    for g in grids:
+        m = [[-1] * (len(g.xs) - 1) for _ in range(len(g.ys) - 1)]
+        for k, c in enumerate(g.cells):
+            for r in range(c.r0, c.r1):
+                for col in range(c.c0, c.c1):
+                    m[r][col] = k
+        owners.append(m)
+    rest: list[Word] = []
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        for g, m in zip(grids, owners, strict=True):
+            if not g.contains(cx, cy):
+                continue
+            r = min(max(bisect_right(g.ys, cy) - 1, 0), len(g.ys) - 2)
+            col = min(max(bisect_right(g.xs, cx) - 1, 0), len(g.xs) - 2)
+            k = m[r][col]
+            if k >= 0:
+                g.cells[k].words.append(w)
+                break
+        else:
+            rest.append(w)
+    return rest
