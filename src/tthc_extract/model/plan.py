@@ -104,7 +104,7 @@ class ProseTask(BaseModel):
     """A task written as a numbered paragraph instead of a table row."""
 
     section: str | None = None
-    number: str
+    number: str | None = None  # None for a bulleted item ("- Rà soát ...; Đơn vị thực hiện: ...")
     task: str = ""
     text: str = ""
     lead_agencies: list[Agency] = Field(default_factory=list)
