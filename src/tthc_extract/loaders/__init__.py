@@ -15,7 +15,7 @@ from tthc_extract.model.document import Document
 
 Loader = Callable[[Path], Document]
 
-TEXT_EXTS = {".txt", ".text", ".md", ".html", ".htm", ".tsv", ".csv"}
+TEXT_EXTS = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".mhtml", ".mht", ".tsv", ".csv"}
 OFFICE_EXTS = {".doc", ".odt", ".rtf", ".docm", ".wpd"}
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 SUPPORTED_EXTS = TEXT_EXTS | OFFICE_EXTS | IMAGE_EXTS | {".docx", ".pdf"}

@@ -209,9 +209,12 @@ def _pad_cells_tables(blocks: list[Paragraph | Table]) -> None:
 
 def load_text(path: Path) -> Document:
     """Return the Document of a text/markdown/HTML export file."""
+    from tthc_extract.loaders.html import mhtml_html, parse_html
+
+    page = mhtml_html(path.read_bytes())
+    if page is not None:
+        return parse_html(page, str(path))
     text = read_text_file(path)
     if _HTML_DOC.search(text[:20000]) and "<td" in text.lower():
-        from tthc_extract.loaders.html import parse_html
-
         return parse_html(text, str(path))
     return parse_text(text, str(path))
