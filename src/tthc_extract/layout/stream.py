@@ -27,9 +27,14 @@ STREAM_MIN_GAP_EMS = 0.5  # ... and in font sizes: wider than a word space
 STREAM_WORD_GAP_EMS = 0.4  # gap (in font sizes) up to which two words are one run of text
 STREAM_CROSS_SHARE = 0.15  # a white-space column may be cut by this share of the lines (spanning titles)
 STREAM_MIN_RULE_LENGTH = 10.0  # points: shorter horizontal edges are glyph parts or decorations
+STREAM_JOIN_TOL = 1.0  # points: rule pieces this close in height and end to end are one rule
 STREAM_CUT_SHARE = 0.5  # a rule cuts a column when it covers this share of the column's width
 STREAM_HEAD_GAP_EMS = 0.5  # an unruled header's wrapped title lines sit closer than this (font sizes)
 STREAM_PAD_EMS = 0.4  # a cell's inner padding, in font sizes (Word's default 0.19 cm at 13 pt)
+STREAM_ROW_GAP_LEAD = 1.6  # unruled rows: a white band this many times a cell's leading parts rows
+STREAM_ROW_GAP_EMS = 0.35  # ... and at least this many font sizes tall
+STREAM_NEXT_GAP_EMS = 1.0  # a line further below a table than this (font sizes) is not part of it
+STREAM_TITLE_LINES = 2  # ... nor more lines than this in a row written across its columns
 STREAM_CARRY_TOL = 6.0  # points: a continuation's table edges agree with the previous page's within this
 
 
@@ -127,16 +132,23 @@ class _Region:
 
 
 def page_rules(edges: Sequence[dict[str, Any]], taken: Sequence[Grid]) -> list[Rule]:
-    """Return a page's horizontal rules, top to bottom, outside the tables already found."""
-    out: list[Rule] = []
-    for e in edges:
-        if e["orientation"] != "h" or e["x1"] - e["x0"] < STREAM_MIN_RULE_LENGTH:
-            continue
-        y, x0, x1 = float(e["top"]), float(e["x0"]), float(e["x1"])
-        if not any(g.xs[0] - 3 <= x0 and x1 <= g.xs[-1] + 3 and g.ys[0] - 3 <= y <= g.ys[-1] + 3
-                   for g in taken):
-            out.append((y, x0, x1))
-    return sorted(set(out))
+    """Return a page's horizontal rules, top to bottom, outside the tables already found.
+
+    Pieces drawn end to end at one height (a browser draws each cell's border as its own thin
+    box) are joined into one rule; short pieces count only once joined.
+    """
+    pieces = sorted((float(e["top"]), float(e["x0"]), float(e["x1"])) for e in edges if e["orientation"] == "h")
+    joined: list[Rule] = []
+    for y, x0, x1 in pieces:
+        if joined and abs(joined[-1][0] - y) <= STREAM_JOIN_TOL and x0 <= joined[-1][2] + STREAM_JOIN_TOL:
+            joined[-1] = (joined[-1][0], joined[-1][1], max(joined[-1][2], x1))
+        else:
+            joined.append((y, x0, x1))
+    return sorted(
+        (y, x0, x1) for y, x0, x1 in joined
+        if x1 - x0 >= STREAM_MIN_RULE_LENGTH
+        and not any(g.xs[0] - 3 <= x0 and x1 <= g.xs[-1] + 3 and g.ys[0] - 3 <= y <= g.ys[-1] + 3
+                    for g in taken))
 
 
 def _rule_regions(rules: Sequence[Rule], page_width: float) -> list[_Region]:
@@ -291,19 +303,57 @@ def _columns(head: Sequence[Line], inside: Sequence[Line], x0: float, x1: float,
     return column_separators(inside, x0, x1), []
 
 
+def _row_gaps(lines: Sequence[Line]) -> list[tuple[float, float]]:
+    """Return the white bands across all columns, between ``lines``' words, that part two rows:
+    taller than the leading between the lines of one cell (a cell's padding and spacing add to
+    it) and than a fixed share of the font size."""
+    spans = sorted((w.top, w.bottom) for ln in lines for w in ln.words)
+    bands: list[list[float]] = []
+    for t, b in spans:
+        if bands and t <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], b)
+        else:
+            bands.append([t, b])
+    gaps = [(p[1], q[0]) for p, q in zip(bands, bands[1:], strict=False)]
+    if not gaps:
+        return []
+    sizes = sorted(w.size for ln in lines for w in ln.words)
+    heights = sorted(b - a for a, b in gaps)
+    least = max(STREAM_ROW_GAP_LEAD * heights[len(heights) // 4], STREAM_ROW_GAP_EMS * sizes[len(sizes) // 2])
+    return [(a, b) for a, b in gaps if b - a > least]
+
+
 def _stream_rows(lines: Sequence[Line], xs: list[float], top: float, bottom: float) -> list[float]:
-    """Return the y edges of unruled rows: a row starts at a line opening a first-column entry or
-    after a vertical gap wider than a line's spacing."""
+    """Return the y edges of unruled rows: at the white bands that part rows (a centred STT or
+    deadline sits inside its row's band, so it stays with the row); when no band stands out
+    (rows set tight), at each line that opens a first-column entry."""
+    cuts = [(a + b) / 2 for a, b in _row_gaps(lines)]
+    if cuts:
+        return cluster_values([top, *cuts, bottom])
     ys = [top]
     prev: Line | None = None
     for ln in lines:
-        starts_first = ln.x0 < xs[1]
-        gap = prev is not None and ln.top - prev.bottom > 0.5 * ln.size
-        if prev is not None and (starts_first or gap) and all(abs(ln.top - 1 - y) > 2 for y in ys):
+        if prev is not None and ln.x0 < xs[1] and all(abs(ln.top - 1 - y) > 2 for y in ys):
             ys.append(ln.top - 1)
         prev = ln
     ys.append(bottom)
     return cluster_values(ys)
+
+
+def _split_ruled(lines: Sequence[Line], xs: Sequence[float], ys: list[float]) -> list[float]:
+    """Return the row edges of a ruled body with the rows no rule parts added (a table shaded on
+    every other row has no edge between two unshaded ones): a white band that parts rows, with
+    text in the first column of the row under it."""
+    extra: list[float] = []
+    gaps = _row_gaps(lines)
+    for k, (a, b) in enumerate(gaps):
+        if any(abs(y - (a + b) / 2) < b - a for y in ys):
+            continue
+        end = gaps[k + 1][0] if k + 1 < len(gaps) else float("inf")
+        end = min([end, *(y for y in ys if y > b)])
+        if any(b - 0.5 <= w.top < end and (w.x0 + w.x1) / 2 < xs[1] for ln in lines for w in ln.words):
+            extra.append((a + b) / 2)
+    return sorted(ys + extra)
 
 
 def _cuts(rules: Sequence[Rule], ys: Sequence[float], xs: Sequence[float]) -> list[list[bool]]:
@@ -375,15 +425,61 @@ def _crosses(line: Line, xs: Sequence[float]) -> bool:
 
 def _extend_down(lines: Sequence[Line], region: list[Line], seps: list[float], floor: float) -> list[Line]:
     """Add to a region the lines just below it (below its last line and ``floor``, its last rule)
-    that stay inside its columns."""
+    that stay inside its columns. A line or two written across the columns (a section or group
+    title) are taken too when a line that fits the columns follows them closely."""
     out = list(region)
     k = lines.index(region[-1]) + 1 if region[-1] in lines else len(lines)
     while k < len(lines):
         ln = lines[k]
-        if ln.top - max(out[-1].bottom, floor) > 0.8 * ln.size or _crosses(ln, seps):
+        if ln.top - max(out[-1].bottom, floor) > STREAM_NEXT_GAP_EMS * ln.size:
+            break
+        if not _crosses(ln, seps):
+            out.append(ln)
+            k += 1
+            continue
+        run = [ln]
+        j = k + 1
+        while j < len(lines) and len(run) <= STREAM_TITLE_LINES and _crosses(lines[j], seps) and (
+                lines[j].top - run[-1].bottom <= STREAM_NEXT_GAP_EMS * lines[j].size):
+            run.append(lines[j])
+            j += 1
+        if (j >= len(lines) or len(run) > STREAM_TITLE_LINES
+                or lines[j].top - run[-1].bottom > STREAM_NEXT_GAP_EMS * lines[j].size):
+            break
+        out.extend(run)
+        k = j
+    return out
+
+
+def _below(lines: Sequence[Line], region: list[Line], reg: _Region) -> list[Line]:
+    """Return the lines that follow a region closely within its width (the body under a header
+    ruled alone), to vote on its columns before the table's end is known."""
+    out: list[Line] = []
+    k = lines.index(region[-1]) + 1 if region[-1] in lines else len(lines)
+    prev = max(region[-1].bottom, reg.bottom if reg.rules else region[-1].bottom)
+    while k < len(lines):
+        ln = lines[k]
+        if ln.top - prev > STREAM_NEXT_GAP_EMS * ln.size or ln.x0 < reg.x0 - 3 or ln.x1 > reg.x1 + 3:
             break
         out.append(ln)
+        prev = ln.bottom
         k += 1
+    return out
+
+
+def _extend_up(lines: Sequence[Line], region: list[Line]) -> list[Line]:
+    """Add to an unruled region the lines set tight above its first line in the same weight: the
+    upper lines of a header whose other titles are centred lower in their cells."""
+    out = list(region)
+    k = lines.index(region[0]) - 1 if region[0] in lines else -1
+    bold = all(w.bold for w in region[0].words)
+    while k >= 0:
+        ln = lines[k]
+        if (out[0].top - ln.bottom > STREAM_HEAD_GAP_EMS * ln.size or all(w.bold for w in ln.words) != bold
+                or not bold or ln.x0 < out[0].x0 - 3 or ln.x1 > max(o.x1 for o in out) + 3):
+            break
+        out.insert(0, ln)
+        k -= 1
     return out
 
 
@@ -391,14 +487,16 @@ def _region_grid(lines: Sequence[Line], reg: _Region, carry: Sequence[Grid]) -> 
     """Return the table of one region, or None when its lines do not form three columns."""
     inside = [ln for ln in lines if reg.top <= _mid(ln) <= reg.bottom
               and ln.x0 >= reg.x0 - 3 and ln.x1 <= reg.x1 + 3]
-    if len(inside) < 2:
+    if len(inside) < (1 if reg.rules else 2):  # a header ruled alone may be one line
         return None
     rule_ys = cluster_values([r[0] for r in reg.rules])
+    if not rule_ys:
+        inside = _extend_up(lines, inside)
     head = _header_lines(inside, rule_ys)
     if len(header_cells(head)) < STREAM_MIN_COLS:
         head = []
     x0, x1 = reg.x0, reg.x1
-    seps, white = _columns(head, inside, x0, x1, carry)
+    seps, white = _columns(head, inside + _below(lines, inside, reg), x0, x1, carry)
     if len(seps) + 1 < STREAM_MIN_COLS:
         return None
     grown = _extend_down(lines, inside, seps, rule_ys[-1] if rule_ys else reg.bottom)
@@ -406,15 +504,25 @@ def _region_grid(lines: Sequence[Line], reg: _Region, carry: Sequence[Grid]) -> 
     if not rule_ys:  # no rules: the table ends where lines stop fitting its columns
         x0, x1 = min(x0, min(ln.x0 for ln in grown)), max(x1, max(ln.x1 for ln in grown))
         xs = [x0 - 1, *seps, x1 + 1]
-        grid = _stream_grid(grown, xs, _stream_rows(grown, xs, reg.top, grown[-1].bottom + 1))
+        body = [ln for ln in grown if ln not in head]
+        ys = [min(reg.top, grown[0].top - 1)]
+        if head and body:
+            ys.append((head[-1].bottom + body[0].top) / 2)
+        ys = ys + _stream_rows(body, xs, ys[-1], grown[-1].bottom + 1) if body else [reg.top, grown[-1].bottom + 1]
+        grid = _stream_grid(grown, xs, cluster_values(ys))
         grid.white = white
         return grid
     xs = [x0, *seps, x1]
     head_end = 1 if head else 0
     bottom = max(rule_ys[-1], grown[-1].bottom + 1)
     if len(rule_ys) - 1 - head_end >= 2:  # ruled body: a row per rule (a page-cut one below them)
-        ys = list(rule_ys) + ([bottom] if added else [])
-        grid = _build_grid(grown, xs, ys, _cuts(reg.rules, ys, xs), "hrules")
+        body = [ln for ln in grown if ln not in head]
+        ys = _split_ruled(body, xs, list(rule_ys) + ([bottom] if added else []))
+        cuts = _cuts(reg.rules, ys, xs)
+        for r, y in enumerate(ys):  # a row no rule parts is parted in every column
+            if y not in rule_ys:
+                cuts[r] = [True] * (len(xs) - 1)
+        grid = _build_grid(grown, xs, ys, cuts, "hrules")
     else:  # rules around the header only: the body's rows from its lines
         top = rule_ys[head_end]
         body = [ln for ln in grown if _mid(ln) > top]

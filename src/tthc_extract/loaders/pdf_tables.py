@@ -30,6 +30,7 @@ LATTICE_SETTINGS: dict[str, Any] = {
     "intersection_tolerance": 3,
     "edge_min_length": 3,
 }
+SHADE_MIN = 3.0  # points: a filled box wider and taller than this is shading, not a rule
 MIN_RULE_LENGTH = 10.0  # shorter vertical edges are glyph parts or decorations, not table rules
 
 
@@ -82,8 +83,22 @@ def closing_rules(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return rules
 
 
+def is_shading(obj: dict[str, Any]) -> bool:
+    """Return whether a page object is a filled box without an outline, wider and taller than a
+    rule: a shaded cell or row, whose edges are not ruling lines (a browser's thin filled boxes
+    that draw borders are thinner than this)."""
+    return (obj.get("object_type") == "rect" and bool(obj.get("fill")) and not obj.get("stroke")
+            and float(obj["width"]) > SHADE_MIN and float(obj["height"]) > SHADE_MIN)
+
+
 def lattice_grids(page: Any) -> list[Grid]:
-    """Given a pdfplumber page, return its ruled tables as grids (one ``find_tables`` call)."""
+    """Given a pdfplumber page, return its ruled tables as grids (one ``find_tables`` call).
+
+    Shaded boxes are left out: a table with zebra rows and no rules is not a grid of ruled cells
+    (the text-aligned reader takes their edges as row rules).
+    """
+    if any(is_shading(r) for r in page.rects):
+        page = page.filter(lambda o: not is_shading(o))
     edges = page.edges
     if not edges:
         return []

@@ -1,0 +1,44 @@
+"""Floor on the issue-10 layout probes (tests/fixtures/probes_layout, see its README).
+
+Five table styles (full grid; horizontal rules only; rules at the header and the table's end only;
+no rules at all; shaded header and zebra rows without rules), each rendered by LibreOffice from a
+.docx and by headless Chromium from HTML, with readings written by hand to GOLD_SPEC before the
+tool was run. Three styles also come as 200 dpi scans (re-encoded as JPEG for the fixture's size).
+Typed files must keep row F1 >= 0.95, scans >= 0.90.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tthc_extract import extract
+from tthc_extract.check.compare import compare_plans
+
+PROBES = Path(__file__).resolve().parent / "fixtures" / "probes_layout"
+FILES = sorted(PROBES.glob("*.pdf"))
+FLOOR = {"row F1": 0.95, "task": 0.95, "result": 0.95, "deadline kind": 0.8, "agencies": 0.9}
+SCAN_FLOOR = {"row F1": 0.90, "task": 0.85, "result": 0.85, "deadline kind": 0.8, "agencies": 0.8}
+# Scans of tables without vertical rules: the OCR reader still finds tables only from a grid of
+# ruling lines, so these give no rows (issue 10: the scan path is to use layout.stream too). Not
+# run: each costs a minute of OCR for a known result.
+OPEN = {"p10_2_lamdong_2021.scan.pdf", "p10_4_langson_2026.scan.pdf"}
+
+
+def _param(p: Path) -> object:
+    if p.name in OPEN:
+        return pytest.param(p, id=p.name, marks=pytest.mark.xfail(
+            reason="scans without vertical rules: the OCR table finder needs a grid", run=False))
+    return pytest.param(p, id=p.name)
+
+
+@pytest.mark.parametrize("doc", [_param(p) for p in FILES])
+def test_probe_reading(doc: Path) -> None:
+    expected = json.loads((PROBES / f"{doc.name}.expected.json").read_text(encoding="utf-8"))
+    cmp = compare_plans(expected, extract(doc).to_json_dict())
+    f = cmp.fields
+    got = {"row F1": cmp.f1, "task": f["task"], "result": f["result"], "deadline kind": f["deadline_kind"],
+           "agencies": f["agencies"]}
+    floor = SCAN_FLOOR if doc.name.endswith(".scan.pdf") else FLOOR
+    low = [f"{k} {v} < {floor[k]}" for k, v in got.items() if v is None or v < floor[k]]
+    assert not low, f"{doc.name}: " + "; ".join(low) + "\n" + "\n".join(cmp.diff_lines()[:30])
