@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.fields.metadata import extract_metadata
@@ -33,6 +34,23 @@ def _opt(text: str) -> str | None:
     return t or None
 
 
+def _extras(row: Row, tt: TaskTable) -> dict[str, Any]:
+    """Return the note, budget and other columns of a row (never read as its other fields)."""
+    note_col, budget_col = tt.cmap.get("note"), tt.cmap.get("budget")
+    out: dict[str, Any] = {"note": None, "budget": None, "other_columns": {}}
+    for col, text in sorted(row.extras.items()):
+        value = one_line(text)
+        if not value:
+            continue
+        if col == note_col:
+            out["note"] = value
+        elif col == budget_col:
+            out["budget"] = value
+        else:
+            out["other_columns"][tt.cmap.title(col) or f"column {col + 1}"] = value
+    return out
+
+
 def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None) -> TaskRow:
     """Return the output TaskRow for an assembled row: fields parsed, provenance attached."""
     f = cell_fields(
@@ -42,6 +60,8 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
         lead=row.get("lead"),
         support=row.get("support"),
         split=tt.cmap.split_agencies,
+        start=row.get("start"),
+        two_times=tt.cmap.has_start,
     )
     warnings = [*row.warnings, *f.warnings]
     if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
@@ -58,6 +78,7 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
         support_agencies=f.support,
         deadline_raw=f.deadline_raw,
         deadline=f.deadline,
+        **_extras(row, tt),
         spans_pages=row.spans_pages,
         is_subrow=row.is_subrow,
         confidence=row.confidence,
@@ -84,7 +105,7 @@ def plan_from_document(doc: Document, file: str | None = None) -> Plan:
     )
     n = 0
     for tt in tasks:
-        rows, sections = assemble(tt.rows, tt.cmap.split_agencies)
+        rows, sections = assemble(tt.rows, tt.cmap.split_agencies, tt.cmap.has_start)
         plan.sections.extend(Section(number=s.number, title=s.title) for s in sections)
         for r in rows:
             n += 1

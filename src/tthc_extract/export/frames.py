@@ -1,6 +1,7 @@
 """Plans -> flat pandas DataFrames and Arrow tables (the Parquet contract).
 
-Column names and types are a contract: lists are Arrow ``list<string>``, dates ``date32``.
+Column names and types are a contract: lists are Arrow ``list<string>``, dates ``date32``, the
+row's other columns a ``map<string, string>`` (printed title -> cell text).
 ``ROWS_SCHEMA``, ``DOCUMENTS_SCHEMA`` and ``AGENCIES_SCHEMA`` are the single source of truth;
 tests check the written files against them.
 """
@@ -62,6 +63,9 @@ ROWS_SCHEMA = pa.schema([
     ("result", pa.string()),
     ("agencies_raw", pa.string()),
     *_WHO_WHEN,
+    ("note", pa.string()),
+    ("budget", pa.string()),
+    ("other_columns", pa.map_(pa.string(), pa.string())),
     ("spans_pages", pa.bool_()),
     ("is_subrow", pa.bool_()),
     ("confidence", pa.float64()),
@@ -135,7 +139,8 @@ def row_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
                 "doc_number": d.doc_number, "section": r.section, "section_title": r.section_title,
                 "stt": r.stt, "task": r.task, "result": r.result, "agencies_raw": r.agencies_raw,
                 **_who_when(r.lead_agencies, r.support_agencies, r.deadline),
-                "deadline_raw": r.deadline_raw, "spans_pages": r.spans_pages,
+                "deadline_raw": r.deadline_raw, "note": r.note, "budget": r.budget,
+                "other_columns": list(r.other_columns.items()), "spans_pages": r.spans_pages,
                 "is_subrow": r.is_subrow, "confidence": r.confidence,
                 "pages": list(r.provenance.pages), "table": r.provenance.table,
                 "source_rows": list(r.provenance.source_rows), "warnings": list(r.warnings),
@@ -193,6 +198,8 @@ def _frame(records: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
     for f in schema:
         if pa.types.is_list(f.type):
             df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)
+        elif pa.types.is_map(f.type):  # a map column as Python dicts, not lists of pairs
+            df[f.name] = pd.Series([dict(v) for v in table.column(f.name).to_pylist()], index=df.index, dtype=object)
     return df
 
 

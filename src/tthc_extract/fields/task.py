@@ -30,10 +30,12 @@ class TaskFields:
 
 
 def _finish(
-    lead: list[Agency], support: list[Agency], agencies_raw: str | None, deadline_raw: str | None, plan_year: int | None
+    lead: list[Agency], support: list[Agency], agencies_raw: str | None, deadline_raw: str | None, plan_year: int | None,
+    deadline: Deadline | None = None,
 ) -> TaskFields:
-    """Return the fields with the deadline parsed and the shared warnings added."""
-    deadline = parse_deadline(deadline_raw, plan_year)
+    """Return the fields with the deadline parsed (unless given) and the shared warnings added."""
+    if deadline is None:
+        deadline = parse_deadline(deadline_raw, plan_year)
     warnings = []
     if deadline_raw and deadline.kind == "unknown":
         warnings.append("deadline not understood")
@@ -50,12 +52,15 @@ def cell_fields(
     lead: str | None = None,
     support: str | None = None,
     split: bool = False,
+    start: str | None = None,
+    two_times: bool = False,
 ) -> TaskFields:
     """Return the fields of a table row from its cells.
 
     ``split``: the table has separate lead / support columns (``lead``, ``support``); else
     ``agency`` is one cell whose role words decide. The parsers get one-line text: a printed line
     break inside a cell is layout, not a separator ("Sở Lao động" / "- Thương binh và Xã hội").
+    ``two_times``: the time is printed in two columns, ``start`` and ``deadline`` (the due time).
     """
     if split:
         lead_raw, support_raw = one_line(lead), one_line(support)
@@ -65,7 +70,26 @@ def cell_fields(
     else:
         raw = one_line(agency) or None
         leads, supports = parse_agencies(raw, "agency")
+    if two_times:
+        dl_raw, dl = two_column_deadline(one_line(start), one_line(deadline), plan_year)
+        return _finish(leads, supports, raw, dl_raw, plan_year, dl)
     return _finish(leads, supports, raw, one_line(deadline) or None, plan_year)
+
+
+def two_column_deadline(start: str, due: str, plan_year: int | None) -> tuple[str | None, Deadline]:
+    """Return deadline_raw and the deadline of two time columns ("Thời gian bắt đầu" | "... kết thúc").
+
+    GOLD_SPEC: deadline_raw "<start cell> || <due cell>"; kind and end from the due cell, start from
+    the start cell (the first day of the period it names, or its date).
+    """
+    if not (start or due):
+        return None, parse_deadline(None, plan_year)
+    deadline = parse_deadline(due or None, plan_year)
+    if start:
+        first = parse_deadline(start, plan_year)
+        begin = first.start or (min(first.dates) if first.dates else first.end)
+        deadline = deadline.model_copy(update={"start": begin})
+    return f"{start} || {due}".strip(), deadline
 
 
 def prose_fields(

@@ -63,6 +63,10 @@ class TaskRow(BaseModel):
     support_agencies: list[Agency] = Field(default_factory=list)
     deadline_raw: str | None = None
     deadline: Deadline = Field(default_factory=Deadline)
+    note: str | None = None  # the "Ghi chú" cell
+    budget: str | None = None  # the "Kinh phí" / "Nguồn kinh phí" cell
+    # Any other column's cell by its printed title ("Kết quả dự kiến", "Hình thức thực hiện", ...).
+    other_columns: dict[str, str] = Field(default_factory=dict)
     spans_pages: bool = False
     is_subrow: bool = False
     confidence: float | None = None

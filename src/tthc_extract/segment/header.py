@@ -1,7 +1,7 @@
 """Find a task table's header row and map its columns to fields by meaning.
 
 Given a row of header titles, return which field each column holds (stt, task, result, agency,
-lead, support, deadline, note), using the synonyms in grammars/headers.toml. Works for any column
+lead, support, deadline, start and the extra columns), using the synonyms in grammars/headers.toml. Works for any column
 order and for two-level headers ("Cơ quan thực hiện" over "Chủ trì" | "Phối hợp").
 """
 
@@ -17,8 +17,11 @@ from rapidfuzz import fuzz
 from tthc_extract import grammars
 from tthc_extract.model.document import TableRow
 
-FIELDS = ("stt", "task", "result", "agency", "lead", "support", "deadline", "start", "budget", "note")
+FIELDS = ("stt", "task", "result", "agency", "lead", "support", "deadline", "start", "budget", "note",
+          "expected", "form")
 AGENCY_FIELDS = frozenset({"agency", "lead", "support"})
+# Columns kept beside a row, never read as its task, result, agency or deadline.
+EXTRA_FIELDS = frozenset({"budget", "note", "expected", "form"})
 
 
 def strip_accents(text: str) -> str:
@@ -104,6 +107,20 @@ class ColumnMap:
         return self.columns.get(name)
 
     @property
+    def has_start(self) -> bool:
+        """True when the time is printed in two columns (start | due): the deadline reads both."""
+        return "start" in self.columns and "deadline" in self.columns
+
+    def extra_columns(self) -> list[int]:
+        """Return the columns kept beside the row: extra fields and columns of unknown title."""
+        cols = [i for f, i in self.columns.items() if f in EXTRA_FIELDS]
+        return sorted(cols + [i for i in self.unmapped if i < len(self.titles) and self.titles[i].strip()])
+
+    def title(self, col: int) -> str:
+        """Return the printed title of column ``col`` on one line ("" when none)."""
+        return " ".join(self.titles[col].split()) if col < len(self.titles) else ""
+
+    @property
     def split_agencies(self) -> bool:
         """True when lead and support agencies are printed in separate columns."""
         return "lead" in self.columns or "support" in self.columns
@@ -145,6 +162,9 @@ def map_header(row: TableRow, n_cols: int, next_row: TableRow | None = None) -> 
                     cols[f] = i
             if cols.get("agency") is not None and cols["agency"] in (cols.get("lead"), cols.get("support")):
                 del cols["agency"]
+    for stand_in, missing in grammars.load("headers")["fallback"].items():
+        if missing not in cols and stand_in in cols:
+            cols[missing] = cols.pop(stand_in)
     for i in list(unmapped):
         if i in cols.values():
             unmapped.remove(i)

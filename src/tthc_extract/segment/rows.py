@@ -19,7 +19,7 @@ from tthc_extract import grammars
 from tthc_extract.segment.tables import GridRow
 from tthc_extract.text.normalize import one_line
 
-DATA_FIELDS = ("result", "agency", "lead", "support", "deadline")
+DATA_FIELDS = ("result", "agency", "lead", "support", "start", "deadline")
 TEXT_FIELDS = ("stt", "task", *DATA_FIELDS)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|[a-zđ]\)\s|\(\d+\)\s|\d+\)\s)")
 _ROMAN = re.compile(r"^(?=[IVXL])(L?X{0,3})(IX|IV|V?I{0,3})$")
@@ -41,6 +41,7 @@ class Row:
     is_subrow: bool = False
     spans_pages: bool = False
     confidence: float | None = None
+    extras: dict[int, str] = field(default_factory=dict)  # columns kept beside the row, by grid column
 
     def get(self, f: str) -> str:
         """Return the text of field ``f`` ("" when empty)."""
@@ -205,19 +206,22 @@ def _has_bullets(text: str) -> bool:
 class Assembler:
     """Walk the grid rows of one task table and build logical rows and sections."""
 
-    def __init__(self, split_agencies: bool) -> None:
+    def __init__(self, split_agencies: bool, has_start: bool = False) -> None:
         self.rows: list[Row] = []
         self.sections: list[Section] = []
         self.section: str | None = None
         self.section_title: str | None = None
         self.group: str | None = None
         self.agency_fields = ("lead", "support") if split_agencies else ("agency",)
-        self.data_fields = ("result", *self.agency_fields, "deadline")
+        # Two time columns (start | due) are one deadline: copied and realigned together.
+        self.deadline_fields = ("start", "deadline") if has_start else ("deadline",)
+        self.data_fields = ("result", *self.agency_fields, *self.deadline_fields)
 
     # -- helpers ---------------------------------------------------------------------------
     def _new_row(self, gr: GridRow, stt: str | None, texts: dict[str, str]) -> Row:
         sec = self.section if self.group is None else f"{self.section}.{self.group}" if self.section else self.group
-        row = Row(section=sec, section_title=self.section_title, stt=stt, texts=dict(texts))
+        row = Row(section=sec, section_title=self.section_title, stt=stt, texts=dict(texts),
+                  extras={c: t for c, t in gr.extras.items() if t.strip()})
         row.add_source(gr)
         self.rows.append(row)
         return row
@@ -229,6 +233,10 @@ class Assembler:
                 row.texts[f] = _join(row.get(f), t)
         if gr.page not in row.pages:
             row.spans_pages = True
+        if gr.index not in row.source_rows:
+            for c, t in gr.extras.items():
+                if t.strip() and t.strip() not in row.extras.get(c, ""):
+                    row.extras[c] = _join(row.extras.get(c, ""), t)
         row.add_source(gr)
 
     def _fill_from(self, row: Row, parent: Row, fields: tuple[str, ...], why: str) -> None:
@@ -424,7 +432,7 @@ class Assembler:
             row = self._new_row(gr, parent.stt, {**texts, "task": parent.get("task")})
             row.is_subrow = True
             row.warnings.append("'(tiếp theo)' row: STT and task taken from the task it continues")
-            self._fill_from(row, parent, self.agency_fields + ("deadline",), "merged with the row above")
+            self._fill_from(row, parent, self.agency_fields + self.deadline_fields, "merged with the row above")
             return
         if "task" in gr.merged or (not task and not gr.page_top):
             self._subrow(gr, texts, prev)
@@ -475,7 +483,7 @@ class Assembler:
             return  # the source shows merges: an empty cell is really empty
         # Agencies are one group: a sub-row naming its own lead keeps its (empty) support.
         agencies_empty = not any(row.get(f).strip() for f in self.agency_fields)
-        fields = (*(self.agency_fields if agencies_empty else ()), "deadline")
+        fields = (*(self.agency_fields if agencies_empty else ()), *self.deadline_fields)
         self._fill_from(row, prev, fields, "merged with the row above")
 
 
@@ -525,8 +533,8 @@ def _looks_like_agency(text: str) -> bool:
     return starts_agency(text.strip().lstrip("-+• "))
 
 
-def assemble(rows: list[GridRow], split_agencies: bool) -> tuple[list[Row], list[Section]]:
+def assemble(rows: list[GridRow], split_agencies: bool, has_start: bool = False) -> tuple[list[Row], list[Section]]:
     """Return the logical rows and sections of one task table's grid rows."""
-    asm = Assembler(split_agencies)
+    asm = Assembler(split_agencies, has_start)
     asm.feed(rows)
     return asm.rows, asm.sections

@@ -37,6 +37,8 @@ class GridRow:
     confidence: float | None = None
     n_cells: int = 0
     merges_known: bool = False
+    # Texts of the columns kept beside the row (notes, budget, unknown titles), by grid column.
+    extras: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,6 +64,7 @@ def _grid_row(row: TableRow, cmap: ColumnMap, piece: Table, r_index: int, page_t
             c = row.cell_at(col)
             if c is not None and c.merged_from_above:
                 merged.add(f)
+    extras = {col: texts[col] for col in cmap.extra_columns() if col < n_cols}
     non_empty = [c for c in row.cells if c.text.strip()]
     spanning = len(non_empty) == 1 and non_empty[0].col_span >= max(2, n_cols - 1)
     confs = [c.confidence for c in row.cells if c.confidence is not None and c.text.strip()]
@@ -78,6 +81,7 @@ def _grid_row(row: TableRow, cmap: ColumnMap, piece: Table, r_index: int, page_t
         confidence=min(confs) if confs else None,
         n_cells=len(non_empty),
         merges_known=piece.method in MERGE_AWARE_METHODS,
+        extras=extras,
     )
 
 
