@@ -19,20 +19,9 @@ PROBES = Path(__file__).resolve().parent / "fixtures" / "probes_layout"
 FILES = sorted(PROBES.glob("*.pdf"))
 FLOOR = {"row F1": 0.95, "task": 0.95, "result": 0.95, "deadline kind": 0.8, "agencies": 0.9}
 SCAN_FLOOR = {"row F1": 0.90, "task": 0.85, "result": 0.85, "deadline kind": 0.8, "agencies": 0.8}
-# Scans of tables without vertical rules: the OCR reader still finds tables only from a grid of
-# ruling lines, so these give no rows (issue 10: the scan path is to use layout.stream too). Not
-# run: each costs a minute of OCR for a known result.
-OPEN = {"p10_2_lamdong_2021.scan.pdf", "p10_4_langson_2026.scan.pdf"}
 
 
-def _param(p: Path) -> object:
-    if p.name in OPEN:
-        return pytest.param(p, id=p.name, marks=pytest.mark.xfail(
-            reason="scans without vertical rules: the OCR table finder needs a grid", run=False))
-    return pytest.param(p, id=p.name)
-
-
-@pytest.mark.parametrize("doc", [_param(p) for p in FILES])
+@pytest.mark.parametrize("doc", FILES, ids=[p.name for p in FILES])
 def test_probe_reading(doc: Path) -> None:
     expected = json.loads((PROBES / f"{doc.name}.expected.json").read_text(encoding="utf-8"))
     cmp = compare_plans(expected, extract(doc).to_json_dict())

@@ -32,7 +32,7 @@ def _drawn_table() -> np.ndarray:
 
 
 def test_fixture_table_has_five_columns_merged_rows_and_section_rows(scan_pages: list[PageImage]) -> None:
-    grids, rules = find_grids(_upright(scan_pages[0]), 200)
+    grids, rules, _ = find_grids(_upright(scan_pages[0]), 200)
     assert len(grids) == 1
     g = grids[0]
     assert len(g.xs) - 1 == 5
@@ -46,7 +46,7 @@ def test_fixture_table_has_five_columns_merged_rows_and_section_rows(scan_pages:
 
 
 def test_drawn_table_grid_and_merges() -> None:
-    grids, _ = find_grids(_drawn_table(), 300)
+    grids, _, _ = find_grids(_drawn_table(), 300)
     (g,) = grids
     assert len(g.xs) - 1 == 3 and len(g.ys) - 1 == 3
     cells = {(c.r0, c.r1, c.c0, c.c1) for c in g.cells}

@@ -3,9 +3,11 @@
 Each page goes through: render (pypdfium2, at the scan's own resolution) or load (Pillow) →
 stamp and signature ink taken off (:mod:`tthc_extract.ocr.raster`) → deskew → table grids
 from the ruling lines (:mod:`tthc_extract.ocr.grid`) → the rules painted white → sharpened →
-ONE Tesseract call for the whole page (hOCR: words, boxes, confidences, baselines) → a second
-look at cells it left empty or misread, batched in one more call (:mod:`tthc_extract.ocr.cells`)
-→ Roman section numbers checked against the pixels (:mod:`tthc_extract.ocr.numerals`) → safe
+ONE Tesseract call for the whole page (hOCR: words, boxes, confidences, baselines) → text it
+skipped outside the ruled tables read from strips → tables without a grid of rules (horizontal
+rules only, header rules only, none) found by the typed-PDF reader's recogniser on the words and
+rules converted to points (:func:`tthc_extract.ocr.layout.text_grids`) → a second look at cells
+left empty or misread, batched in one more call (:mod:`tthc_extract.ocr.cells`) → Roman section numbers checked against the pixels (:mod:`tthc_extract.ocr.numerals`) → safe
 lexicon repair (:mod:`tthc_extract.ocr.repair`) → words placed in grid cells or laid out as
 paragraphs (:mod:`tthc_extract.ocr.layout`). A page that reads as garbage is checked for a
 sideways or upside-down feed and read again turned (:func:`ocr_page`). Pages are independent
@@ -29,9 +31,9 @@ from tthc_extract.errors import ExtractError, MissingToolError, exc_line
 from tthc_extract.layout.grid import mark_page_split
 from tthc_extract.loaders.pdf_ocr import text_layer_is_garbage
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
-from tthc_extract.ocr.cells import reread_cells
+from tthc_extract.ocr.cells import read_lost_text, reread_cells
 from tthc_extract.ocr.grid import PixelGrid, find_grids
-from tthc_extract.ocr.layout import PageFrame, page_blocks
+from tthc_extract.ocr.layout import PageFrame, page_blocks, text_grids
 from tthc_extract.ocr.numerals import fix_section_numbers
 from tthc_extract.ocr.raster import (
     DEFAULT_DPI,
@@ -90,13 +92,15 @@ def _read_page(img: PageImage, gray: np.ndarray, back: np.ndarray, source: str) 
     page result and the words read."""
     angle = estimate_skew(gray, img.dpi)
     upright, matrix = rotate(gray, angle)
-    grids, rules = find_grids(upright, img.dpi)
+    grids, rules, hrules = find_grids(upright, img.dpi)
     clean = upright.copy()
     if rules.any():
         grow = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * ERASE_GROW_PX + 1, 2 * ERASE_GROW_PX + 1))
         clean[cv2.dilate(rules, grow) > 0] = 255
     sharp = sharpen(clean, img.dpi)
     words = run_tesseract(sharp, round(img.dpi), source)
+    words = read_lost_text(sharp, grids, words, img.dpi, source)
+    grids += text_grids(sharp, words, hrules, grids, img.scale)
     words = reread_cells(sharp, grids, words, img.dpi, source)
     words = drop_specks(repair_words(fix_section_numbers(words, grids, clean)), grids)
     frame = PageFrame(scale=img.scale, inverse=_compose(back, cv2.invertAffineTransform(matrix)))

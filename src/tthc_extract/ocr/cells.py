@@ -37,6 +37,14 @@ SHORT_CONF = 0.8  # ... with a word read with less than this confidence (a lone 
 # of a wrapped "STT" header comes out as "1" at 0.65 in a page read, as "T" in a glyph strip).
 GLYPHS_IN = 0.6  # ink boxes no larger than this (inches, both ways) go to the glyph strip
 STRIP_LINE_KEY = 10_000  # line keys of strip words start here (apart from the page's own)
+# Text the page read skipped outside ruled tables (the lone row numbers and short titles of a
+# table without vertical rules, whose columns the layout can then not see): ink blobs of a letter's
+# height, up to LOST_MAX_H_IN tall, whose centre no word box covers, are grouped into pieces of
+# text (blobs up to LOST_GAP_IN apart on one line) and read in the strips. A reading is kept when
+# surer than LOST_MIN_CONF, or when it is a lone stem (a row number "1", checked from the pixels).
+LOST_MAX_H_IN = 0.25
+LOST_GAP_IN = 0.06
+LOST_MIN_CONF = 0.5
 
 
 @dataclass
@@ -201,3 +209,51 @@ def reread_cells(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[O
                 drop.update(c.old)
                 extra.extend(new)
     return [w for i, w in enumerate(words) if i not in drop] + extra
+
+
+def lost_text_cuts(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[OcrWord],
+                   dpi: float) -> list[_Cut]:
+    """Return cut-outs around the pieces of text outside ``grids`` that no word covers."""
+    ink = (gray < INK_LEVEL).astype(np.uint8)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h_min, h_max, m = MIN_GLYPH_H_IN * dpi, LOST_MAX_H_IN * dpi, MARGIN_IN * dpi
+    boxes = [(w.left - m, w.top - m, w.right + m, w.bottom + m) for w in words]
+    boxes += [g.box for g in grids]
+    seeds = np.zeros_like(ink)
+    for i in range(1, n):
+        x, y, w, h, _area = (int(v) for v in stats[i])
+        if not h_min <= h <= h_max:
+            continue
+        cx, cy = x + w / 2, y + h / 2
+        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
+            continue
+        seeds[y:y + h, x:x + w] = 1
+    if not seeds.any():
+        return []
+    gap = max(1, round(LOST_GAP_IN * dpi / 2))
+    grown = cv2.dilate(seeds, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * gap + 1, 1)))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    cuts: list[_Cut] = []
+    for i in range(1, n):
+        x, y, w, h, _area = (int(v) for v in stats[i])
+        cut = _ink_box(gray, (max(x, 0), max(y, 0), min(x + w, gray.shape[1]), min(y + h, gray.shape[0])), dpi)
+        if cut is not None:
+            cut.glyphs = max(cut.x1 - cut.x0, cut.y1 - cut.y0) <= GLYPHS_IN * dpi
+            cuts.append(cut)
+    return cuts
+
+
+def read_lost_text(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[OcrWord], dpi: float,
+                   source: str = "") -> list[OcrWord]:
+    """Return the page's words with the text outside ``grids`` that the page read skipped added
+    (see LOST_MAX_H_IN): at most two more Tesseract calls, none on a page read whole."""
+    cuts = lost_text_cuts(gray, grids, words, dpi)
+    extra: list[OcrWord] = []
+    for psm, group in ((6, [c for c in cuts if c.glyphs]), (4, [c for c in cuts if not c.glyphs])):
+        if not group:
+            continue
+        for new in _read_strip(gray, group, dpi, psm, source):
+            if new and (_mean_conf(new) >= LOST_MIN_CONF
+                        or (len(new) == 1 and ONE_STEM.match(new[0].text) is not None)):
+                extra.extend(new)
+    return [*words, *extra]

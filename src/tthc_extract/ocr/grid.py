@@ -51,6 +51,7 @@ class PixelGrid:
     cells: list[GridCell] = field(default_factory=list)
     closed_top: bool = True  # False when no rule runs along the table's top (cut by the page)
     closed_bottom: bool = True
+    method: str = "lattice"  # how it was found: "lattice" (a grid of rules) or layout.stream's name
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -171,8 +172,19 @@ def cells_to_grid(boxes: list[tuple[int, int, int, int]], dpi: float) -> PixelGr
     return PixelGrid(xs=xs, ys=ys, cells=sorted(cells, key=lambda c: (c.r0, c.c0)))
 
 
-def find_grids(gray: np.ndarray, dpi: float) -> tuple[list[PixelGrid], np.ndarray]:
-    """Given a clean, upright grey page, return its table grids and the mask of their rules.
+def horizontal_rules(horiz: np.ndarray) -> list[tuple[float, float, float]]:
+    """Given the horizontal rules mask, return each rule as (y of its middle, x0, x1) in pixels,
+    top to bottom: what the text-aligned table reader (:mod:`tthc_extract.layout.stream`) takes
+    from a scan where a typed PDF gives it drawn edges."""
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    rules = [(float(y) + (h - 1) / 2, float(x), float(x + w)) for x, y, w, h, _a in
+             (tuple(int(v) for v in stats[i]) for i in range(1, n))]
+    return sorted(rules)
+
+
+def find_grids(gray: np.ndarray, dpi: float) -> tuple[list[PixelGrid], np.ndarray, list[tuple[float, float, float]]]:
+    """Given a clean, upright grey page, return its ruled table grids, the mask of their rules and
+    the page's horizontal rules (y, x0, x1).
 
     The mask (rules of the tables plus long horizontal rules anywhere) is what to paint white
     before OCR so that rules are not read as "|" or "_".
@@ -190,4 +202,4 @@ def find_grids(gray: np.ndarray, dpi: float) -> tuple[list[PixelGrid], np.ndarra
         grids.append(grid)
         erase[y:y + h, x:x + w] |= crop
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
-    return grids, erase
+    return grids, erase, horizontal_rules(horiz)

@@ -18,7 +18,7 @@ _MAX_GAP_TEXT = 80
 
 # Table-finding methods that see merged cells: in their tables an empty cell is really empty,
 # while text exports lose merges (an empty cell under a merged one looks blank).
-MERGE_AWARE_METHODS = frozenset({"docx", "html", "lattice", "hrules", "ocr-lattice"})
+MERGE_AWARE_METHODS = frozenset({"docx", "html", "lattice", "hrules", "ocr-lattice", "ocr-hrules"})
 
 
 @dataclass
