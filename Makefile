@@ -33,7 +33,8 @@ setup: system-deps $(STAMP)   ## install everything (system packages, virtualenv
 run: setup       ## set up, then extract samples/ into $(OUT)/
 	$(BIN)/tthc-extract extract samples -o $(OUT)
 
-test: setup      ## set up, then run the whole test suite
+test: setup      ## set up, then check the layer contract and run the whole test suite
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 bench: setup     ## speed and memory benchmark (not part of the tests)

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from tthc_extract.cli import app
-from tthc_extract.export.frames import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, ROWS_SCHEMA
+from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, ROWS_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tthc_extract.export.frames import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA
+from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA
 from tthc_extract.model.plan import Plan
 
 

@@ -20,6 +20,7 @@ from tthc_extract.batch.work import FAULTS_ENV, TABLE_SCHEMAS
 from tthc_extract.export import frames
 from tthc_extract.export.writers import plan_json
 from tthc_extract.inputs import expand_inputs
+from tthc_extract.model.columns import to_arrow
 from tthc_extract.pipeline import extract_one
 
 from .corpus import QB, QN, TG, all_flat, canonical, copy_sample, small_corpus, temporaries
@@ -41,7 +42,7 @@ def _expected(paths: list[Path]) -> dict[str, pa.Table]:
     """Return the flat tables a one-by-one extraction of ``paths`` gives, sorted."""
     plans = [extract_one(p).plan for p in paths]
     assert all(plans)
-    return {name: canonical(frames.to_arrow(RECORDS[name](plans), TABLE_SCHEMAS[name]), name)  # type: ignore[arg-type]
+    return {name: canonical(to_arrow(RECORDS[name](plans), TABLE_SCHEMAS[name]), name)  # type: ignore[arg-type]
             for name in TABLES}
 
 

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from tests.errors import assert_one_line_error
+from tthc_extract.layout.paragraphs import join_lines, layout_blocks
 from tthc_extract.layout.stream import column_separators
+from tthc_extract.layout.words import Line, Word
 from tthc_extract.loaders.pdf import load_pdf
 from tthc_extract.loaders.pdf_tables import closing_rules
-from tthc_extract.loaders.pdf_text import Line, Word, drop_overprint, join_lines, layout_blocks
+from tthc_extract.loaders.pdf_text import drop_overprint
 from tthc_extract.model.document import Cell, Document, Table, TableRow
 from tthc_extract.text.normalize import clean_text
 

@@ -17,19 +17,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from tthc_extract.export.frames import (
-    AGENCIES_SCHEMA,
-    DOCUMENTS_SCHEMA,
-    PROSE_SCHEMA,
-    ROWS_SCHEMA,
-    agency_records,
-    document_records,
-    prose_records,
-    row_records,
-    to_arrow,
-)
+from tthc_extract.export.frames import agency_records, document_records, prose_records, row_records
 from tthc_extract.export.tables import table_arrow
 from tthc_extract.export.writers import plan_json
+from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_arrow
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
 
@@ -38,7 +29,7 @@ from tthc_extract.pipeline import extract_one
 # unexpected exception. Unset in production.
 FAULTS_ENV = "TTHC_TEST_FAULTS"
 
-# The tables of the Parquet dataset, each with its schema (export/frames.py) and its records.
+# The tables of the Parquet dataset, each with its schema (model/columns.py) and its records.
 TABLE_SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS_SCHEMA,
     "rows": ROWS_SCHEMA,

@@ -83,7 +83,7 @@ def detect_kind(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "office" if ext in {".odt"} else "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "office" if ext in OFFICE_EXTS else "docx"  # the docx loader reports encryption
+        return "office"  # binary Word (even under a .docx name); the office loader reports encryption
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")) or ext in IMAGE_EXTS:
         return "image"
     if head.startswith(b"{\\rtf") or ext in OFFICE_EXTS:

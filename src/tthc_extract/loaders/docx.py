@@ -501,13 +501,10 @@ def load_docx(path: Path) -> Document:
     """Return the Document of a Word .docx file: paragraphs and table pieces in reading order.
 
     Raises ExtractError (one line, naming the file) for empty, non-zip, non-Word, corrupt or
-    encrypted files. A binary Word .doc under a .docx name goes to LibreOffice (load_office).
+    encrypted files. A binary Word .doc, even under a .docx name, is the office loader's: the
+    loaders' registry sends it there by its first bytes.
     """
     path = Path(path)
-    if _ole_kind(path) == "plain":
-        from tthc_extract.loaders.office import load_office  # a .doc saved under a .docx name
-
-        return load_office(path)
     package = _open_package(path)
     try:
         reader = _Reader(package)

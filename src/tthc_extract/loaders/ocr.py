@@ -29,7 +29,6 @@ from rapidfuzz import fuzz
 
 from tthc_extract.errors import ExtractError, MissingToolError, exc_line
 from tthc_extract.layout.grid import mark_page_split
-from tthc_extract.loaders.pdf_ocr import text_layer_is_garbage
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 from tthc_extract.ocr.cells import read_lost_text, reread_cells
 from tthc_extract.ocr.grid import PixelGrid, find_grids
@@ -259,4 +258,4 @@ def load_image(path: Path) -> Document:
     return _document(path, "image", _ocr_pages(images, str(path)))
 
 
-__all__ = ["load_image", "ocr_pdf", "text_layer_is_garbage"]
+__all__ = ["load_image", "ocr_pdf"]

@@ -24,9 +24,11 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.layout.grid import Grid, assign_words, mark_page_split
+from tthc_extract.layout.paragraphs import layout_blocks
 from tthc_extract.layout.stream import stream_grids
+from tthc_extract.layout.words import Word, group_lines
 from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids
-from tthc_extract.loaders.pdf_text import Word, group_lines, layout_blocks, page_words
+from tthc_extract.loaders.pdf_text import page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: the page has no usable text layer

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import regex as re
 
+from tthc_extract.loaders.ocr import ocr_pdf
+from tthc_extract.loaders.pdf import load_pdf
 from tthc_extract.model.document import Block, Document, Paragraph, Table
 from tthc_extract.text.normalize import clean_text, fold
 
@@ -94,14 +96,10 @@ def merge_ocr(doc: Document, ocr: Document, pages: list[int]) -> Document:
 
 def load_pdf_with_ocr(path: Path) -> Document:
     """Return the Document of any PDF: typed pages from the text layer, the others by OCR."""
-    from tthc_extract.loaders.pdf import load_pdf
-
     doc = load_pdf(path)
     need = pages_needing_ocr(doc)
     if not need:
         return doc
-    from tthc_extract.loaders.ocr import ocr_pdf
-
     if len(need) == len(doc.pages):
         ocr = ocr_pdf(path)
         ocr.warnings[:0] = [w for w in doc.warnings if "needs OCR" not in w]

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from tthc_extract.layout.grid import Grid, grid_from_cells, rows_from_spans
-from tthc_extract.loaders.pdf_text import Line, group_lines, join_lines
+from tthc_extract.layout.paragraphs import join_lines
+from tthc_extract.layout.words import Line, group_lines
 from tthc_extract.model.document import BBox, Table
 
 # pdfplumber lattice settings: ruling lines only; snap/join rules drawn as separate pieces.

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_frame
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -129,6 +131,16 @@ class GenericTable(BaseModel):
     provenance: RowProvenance
 
 
+def _who_when(lead: list[Agency], support: list[Agency], deadline: Deadline) -> dict[str, Any]:
+    """Return the agency and deadline columns shared by task rows and prose tasks."""
+    return {
+        "lead_agencies": [a.name for a in lead], "support_agencies": [a.name for a in support],
+        "lead_canonical": [a.canonical for a in lead], "support_canonical": [a.canonical for a in support],
+        "deadline_kind": deadline.kind, "deadline_start": deadline.start, "deadline_end": deadline.end,
+        "deadline_dates": list(deadline.dates),
+    }
+
+
 class Plan(BaseModel):
     """Everything extracted from one document."""
 
@@ -145,29 +157,71 @@ class Plan(BaseModel):
     pages: int = 0
     warnings: list[str] = Field(default_factory=list)
 
+    def document_record(self) -> dict[str, Any]:
+        """Return the plan's row of documents.parquet, as a dict of its columns."""
+        d = self.document
+        return {
+            "file": self.file, "source": self.source, "format": self.format, "status": self.status,
+            "doc_type": d.doc_type, "doc_number": d.doc_number, "issuer": d.issuer,
+            "province": d.province, "place": d.place, "issue_date": d.issue_date,
+            "signer": d.signer, "title": d.title, "plan_year": d.plan_year,
+            "legal_bases": [lb.number for lb in d.legal_bases], "pages": self.pages,
+            "n_rows": len(self.rows), "n_sections": len(self.sections), "warnings": list(self.warnings),
+        }
+
+    def row_records(self) -> list[dict[str, Any]]:
+        """Return one dict per task row with the rows.parquet columns."""
+        d = self.document
+        return [{
+            "file": self.file, "row_id": r.row_id, "province": d.province, "plan_year": d.plan_year,
+            "doc_number": d.doc_number, "section": r.section, "section_title": r.section_title,
+            "stt": r.stt, "task": r.task, "result": r.result, "agencies_raw": r.agencies_raw,
+            **_who_when(r.lead_agencies, r.support_agencies, r.deadline),
+            "deadline_raw": r.deadline_raw, "note": r.note, "budget": r.budget,
+            "other_columns": list(r.other_columns.items()), "spans_pages": r.spans_pages,
+            "is_subrow": r.is_subrow, "confidence": r.confidence,
+            "pages": list(r.provenance.pages), "table": r.provenance.table,
+            "source_rows": list(r.provenance.source_rows), "warnings": list(r.warnings),
+        } for r in self.rows]
+
+    def prose_records(self) -> list[dict[str, Any]]:
+        """Return one dict per prose task with the prose_tasks.parquet columns."""
+        d = self.document
+        return [{
+            "file": self.file, "province": d.province, "plan_year": d.plan_year,
+            "doc_number": d.doc_number, "section": t.section, "number": t.number,
+            "task": t.task, "text": t.text,
+            **_who_when(t.lead_agencies, t.support_agencies, t.deadline),
+            "deadline_raw": t.deadline_raw, "pages": list(t.provenance.pages),
+            "lines": list(t.provenance.lines), "warnings": list(t.warnings),
+        } for t in self.prose_tasks]
+
+    def agency_records(self) -> list[dict[str, Any]]:
+        """Return one dict per task row x agency x role with the agencies.parquet columns."""
+        d = self.document
+        return [{
+            "file": self.file, "row_id": r.row_id, "province": d.province,
+            "plan_year": d.plan_year, "role": role, "position": i,
+            "name": a.name, "canonical": a.canonical,
+        } for r in self.rows
+            for role, ags in (("lead", r.lead_agencies), ("support", r.support_agencies))
+            for i, a in enumerate(ags)]
+
     def rows_frame(self) -> pd.DataFrame:
         """Return the task rows as a flat pandas DataFrame (the rows.parquet columns)."""
-        from tthc_extract.export.frames import rows_frame
-
-        return rows_frame([self])
+        return to_frame(self.row_records(), ROWS_SCHEMA)
 
     def documents_frame(self) -> pd.DataFrame:
         """Return a one-row DataFrame of the document metadata (the documents.parquet columns)."""
-        from tthc_extract.export.frames import documents_frame
-
-        return documents_frame([self])
+        return to_frame([self.document_record()], DOCUMENTS_SCHEMA)
 
     def agencies_frame(self) -> pd.DataFrame:
         """Return one row per task row x agency x role (the agencies.parquet columns)."""
-        from tthc_extract.export.frames import agencies_frame
-
-        return agencies_frame([self])
+        return to_frame(self.agency_records(), AGENCIES_SCHEMA)
 
     def prose_frame(self) -> pd.DataFrame:
         """Return the prose tasks as a DataFrame (the prose_tasks.parquet columns)."""
-        from tthc_extract.export.frames import prose_frame
-
-        return prose_frame([self])
+        return to_frame(self.prose_records(), PROSE_SCHEMA)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return the JSON-ready dict written to ``<file>.json``."""

@@ -19,8 +19,9 @@ import numpy as np
 import regex as re
 
 from tthc_extract.layout.grid import Grid, rows_from_spans
+from tthc_extract.layout.paragraphs import join_lines, layout_blocks
 from tthc_extract.layout.stream import stream_grids
-from tthc_extract.loaders.pdf_text import Line, Word, group_lines, join_lines, layout_blocks
+from tthc_extract.layout.words import Line, Word, group_lines
 from tthc_extract.model.document import BBox, Block, Table
 from tthc_extract.ocr.grid import GridCell, PixelGrid
 from tthc_extract.ocr.tesseract import OcrWord
