@@ -244,3 +244,40 @@ def test_bare_first_section_printed_as_one_is_not_a_row() -> None:
     )
     assert [(s.number, s.title) for s in sections] == [("I", "Kiểm soát quy định"), ("II", "Công bố")]
     assert [(r.section, r.stt, r.get("task")) for r in rows] == [("I", "1", "Đánh giá tác động"), ("II", "2", "Công bố TTHC")]
+
+
+def _ocr_rows(*lines: str, confidence: float | None) -> tuple[list[Row], list[Section]]:
+    """Assemble TSV lines as if their cells had been read by OCR (``confidence`` set) or typed."""
+    doc = parse_text(HEADER + "\n" + "\n".join(lines), "t.txt")
+    (tt,), _ = find_task_tables(doc)
+    for gr in tt.rows:
+        gr.confidence = confidence
+    return assemble(tt.rows, tt.cmap.split_agencies)
+
+
+SECTIONS_MISREAD = ("I. Ban hành văn bản\t\t\t\t", "1\tBan hành kế hoạch\tKế hoạch\tVăn phòng UBND tỉnh\tQuý I",
+                    "I. Kiểm soát quy định\t\t\t\t", "1\tThẩm định\tBáo cáo\tSở Tư pháp\tThường xuyên",
+                    "III. Công khai\t\t\t\t", "1\tNiêm yết\tDanh mục\tSở, ban, ngành\tThường xuyên",
+                    "III. Rà soát\t\t\t\t", "1\tRà soát TTHC\tBáo cáo\tSở, ban, ngành\tQuý III")
+
+
+def test_ocr_section_number_misread_between_neighbours_is_renumbered() -> None:
+    rows, sections = _ocr_rows(*SECTIONS_MISREAD, confidence=0.9)
+    assert [s.number for s in sections] == ["I", "II", "III", "IV"]
+    assert [r.section for r in rows] == ["I", "II", "III", "IV"]
+    assert any("renumbered II" in w for w in rows[1].warnings)
+    assert not rows[0].warnings and not rows[2].warnings
+
+
+def test_typed_section_numbers_are_kept_as_printed() -> None:
+    rows, sections = _ocr_rows(*SECTIONS_MISREAD, confidence=None)
+    assert [s.number for s in sections] == ["I", "I", "III", "III"]
+    assert [r.section for r in rows] == ["I", "I", "III", "III"]
+
+
+def test_ocr_section_repeated_with_its_title_is_not_renumbered() -> None:
+    rows, sections = _ocr_rows("I. Ban hành văn bản\t\t\t\t", "1\tBan hành\tKế hoạch\tSở Tư pháp\tQuý I",
+                               "I. Ban hành văn bản\t\t\t\t", "2\tCông bố\tQuyết định\tSở Tư pháp\tQuý II",
+                               confidence=0.9)
+    assert [s.number for s in sections] == ["I", "I"]
+    assert [r.section for r in rows] == ["I", "I"]

@@ -16,10 +16,11 @@ from typing import Any
 import regex as re
 
 from tthc_extract.check.compare import norm, short
+from tthc_extract.text.roman import roman_value
+
+__all__ = ["Number", "NumberingIssue", "numbering_issues", "parse_stt", "roman_value", "section_issues", "stt_issues"]
 
 _DOTTED = re.compile(r"\d{1,4}(?:\.\d{1,4})*")
-_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _MAX_LISTED = 5  # missing numbers listed one by one up to this many
 
 Number = tuple[int, ...]
@@ -43,15 +44,6 @@ def parse_stt(text: Any) -> Number | None:
     if not _DOTTED.fullmatch(t):
         return None
     return tuple(int(x) for x in t.split("."))
-
-
-def roman_value(text: str) -> int | None:
-    """Return the value of a Roman numeral ("XIV" -> 14), or None if ``text`` is not one."""
-    t = text.strip().upper()
-    if not t or not _ROMAN.fullmatch(t):
-        return None
-    values = [_ROMAN_VALUES[c] for c in t]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _section_value(part: str) -> int | None:

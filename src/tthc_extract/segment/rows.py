@@ -18,11 +18,13 @@ from rapidfuzz import fuzz
 from tthc_extract import grammars
 from tthc_extract.segment.tables import GridRow
 from tthc_extract.text.normalize import one_line
+from tthc_extract.text.roman import roman_value, to_roman
 
 DATA_FIELDS = ("result", "agency", "lead", "support", "start", "deadline")
 TEXT_FIELDS = ("stt", "task", *DATA_FIELDS)
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|[a-zđ]\)\s|\(\d+\)\s|\d+\)\s)")
 _ROMAN = re.compile(r"^(?=[IVXL])(L?X{0,3})(IX|IV|V?I{0,3})$")
+SAME_TITLE = 80  # fuzz.ratio of two section titles that are the same title printed again
 
 
 @dataclass
@@ -216,6 +218,10 @@ class Assembler:
         # Two time columns (start | due) are one deadline: copied and realigned together.
         self.deadline_fields = ("start", "deadline") if has_start else ("deadline",)
         self.data_fields = ("result", *self.agency_fields, *self.deadline_fields)
+        # The top-level sections (not groups) in order, each with whether OCR read its row; per
+        # row (by id) the ordinal of the top-level section it was read under.
+        self._tops: list[tuple[Section, bool]] = []
+        self._row_top: dict[int, int] = {}
 
     # -- helpers ---------------------------------------------------------------------------
     def _new_row(self, gr: GridRow, stt: str | None, texts: dict[str, str]) -> Row:
@@ -224,6 +230,8 @@ class Assembler:
                   extras={c: t for c, t in gr.extras.items() if t.strip()})
         row.add_source(gr)
         self.rows.append(row)
+        if self._tops:
+            self._row_top[id(row)] = len(self._tops) - 1
         return row
 
     def _append(self, row: Row, gr: GridRow, texts: dict[str, str]) -> None:
@@ -253,6 +261,43 @@ class Assembler:
         for i, gr in enumerate(rows):
             self._feed_one(gr, rows[i + 1 : i + 4])  # a group line looks at most 3 rows ahead
         self._repair_first_section()
+        self._repair_ocr_section_numbers()
+
+    def _repair_ocr_section_numbers(self) -> None:
+        """Renumber a Roman section number OCR misread, when its neighbours say what it must be.
+
+        Tesseract drops or adds a stem of a serif numeral ("II" read as "I" or "III"); the image
+        check in ocr/numerals cannot always tell. A section between number n and number n + 2 is
+        n + 1, and a last section repeating the one before is the next one. Only sections read by
+        OCR are renumbered: in a typed file a repeated number is the source's own and is kept as
+        printed (GOLD_SPEC: sections as printed, duplicates kept).
+        """
+        values = [roman_value(sec.number) for sec, _ in self._tops]
+        for k in range(1, len(values)):
+            prev, cur = values[k - 1], values[k]
+            if not self._tops[k][1] or prev is None or cur is None or cur == prev + 1:
+                continue
+            nxt = values[k + 1] if k + 1 < len(values) else None
+            same_title = fuzz.ratio(self._tops[k][0].title, self._tops[k - 1][0].title) >= SAME_TITLE
+            if same_title:
+                continue  # the section repeated over a page break, not a misread number
+            if (nxt is not None and nxt == prev + 2) or (nxt is None and cur == prev):
+                self._renumber_section(k, to_roman(prev + 1))
+                values[k] = prev + 1
+
+    def _renumber_section(self, k: int, number: str) -> None:
+        """Give top-level section ``k`` the number ``number``: in the section list, its groups and rows."""
+        top = self._tops[k][0]
+        old = top.number
+        at = next(i for i, sec in enumerate(self.sections) if sec is top)
+        for sec in self.sections[at:]:
+            if sec is not top and not sec.number.startswith(old + "."):
+                break
+            sec.number = number + sec.number[len(old):]
+        for row in self.rows:
+            if self._row_top.get(id(row)) == k and row.section is not None and row.section.startswith(old):
+                row.section = number + row.section[len(old):]
+                row.warnings.append(f"section number read as '{old}' between its neighbours: renumbered {number}")
 
     def _repair_first_section(self) -> None:
         """Read a first row numbered "1" as section I when the sections start at II.
@@ -271,6 +316,9 @@ class Assembler:
         first.stt = None
         title = one_line(first.get("task"))
         self.sections.insert(0, Section(number="I", title=title))
+        self._tops.insert(0, (self.sections[0], False))
+        self._row_top = {key: k + 1 for key, k in self._row_top.items()}
+        self._row_top.update({id(r): 0 for r in pre})
         for r in pre:
             r.section, r.section_title = "I", title
         if not any(first.get(f).strip() for f in self.data_fields):
@@ -320,6 +368,7 @@ class Assembler:
         else:
             self.section, self.section_title, self.group = num, (base if base is not None else title1), None
             self.sections.append(Section(number=num, title=self.section_title))
+            self._tops.append((self.sections[-1], gr.confidence is not None))
         if extra:
             prev = self.rows[-1] if self.rows else None
             if prev is not None and not any(prev.get(f).strip() for f in self.data_fields):
