@@ -29,6 +29,8 @@ def extract(
     paths: list[str] = typer.Argument(..., help="Files, folders or globs of plan decisions."),
     outdir: Path = typer.Option(Path("out"), "-o", "--out", help="Output folder."),
     parquet: bool = typer.Option(True, "--parquet/--no-parquet", help="Also write the Parquet tables."),
+    formats: str = typer.Option("json,parquet", "--format", help="Outputs, comma-separated: json (always), "
+                                "parquet, xlsx (OUTDIR/tthc.xlsx), csv (OUTDIR/<table>.csv, UTF-8 with BOM)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
     jobs: int = typer.Option(0, "-j", "--jobs", help="Worker processes (default: the machine's cores).",
                              show_default=False),
@@ -45,6 +47,14 @@ def extract(
     """
     from tthc_extract.batch import BatchError, BatchOptions, run_batch
     from tthc_extract.batch.executor import default_jobs
+    from tthc_extract.batch.formats import parse_formats, write_formats
+
+    try:
+        wanted = parse_formats(formats)
+    except ValueError as exc:
+        err.print(f"error: --format: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    parquet = parquet and "parquet" in wanted
 
     found = collect_inputs(paths)
     inputs = found.files
@@ -77,6 +87,7 @@ def extract(
         except BatchError as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
+    write_formats(outdir, wanted)
     done = f"{s.extracted} extracted, {s.failed} failed" + (f", {s.unchanged} unchanged" if s.unchanged else "")
     msg = (
         f"{s.files} file(s): {done}; {s.rows} rows ({s.warn_rows} with warnings) "
