@@ -217,16 +217,17 @@ def lost_text_cuts(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence
     ink = (gray < INK_LEVEL).astype(np.uint8)
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h_min, h_max, m = MIN_GLYPH_H_IN * dpi, LOST_MAX_H_IN * dpi, MARGIN_IN * dpi
-    boxes = [(w.left - m, w.top - m, w.right + m, w.bottom + m) for w in words]
-    boxes += [g.box for g in grids]
+    boxes = np.array([(w.left - m, w.top - m, w.right + m, w.bottom + m) for w in words]
+                     + [g.box for g in grids], dtype=float).reshape(-1, 4)
+    # a page holds thousands of glyphs and hundreds of words: test every centre against every box at once
+    comp = stats[1:]
+    sized = comp[(comp[:, 3] >= h_min) & (comp[:, 3] <= h_max)]
+    cx = sized[:, 0] + sized[:, 2] / 2
+    cy = sized[:, 1] + sized[:, 3] / 2
+    inside = ((boxes[None, :, 0] <= cx[:, None]) & (cx[:, None] <= boxes[None, :, 2])
+              & (boxes[None, :, 1] <= cy[:, None]) & (cy[:, None] <= boxes[None, :, 3])).any(axis=1)
     seeds = np.zeros_like(ink)
-    for i in range(1, n):
-        x, y, w, h, _area = (int(v) for v in stats[i])
-        if not h_min <= h <= h_max:
-            continue
-        cx, cy = x + w / 2, y + h / 2
-        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
-            continue
+    for x, y, w, h, _area in sized[~inside].tolist():
         seeds[y:y + h, x:x + w] = 1
     if not seeds.any():
         return []
