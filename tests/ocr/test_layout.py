@@ -53,7 +53,7 @@ def test_a_scanned_table_ruled_by_horizontal_lines_only_is_read_as_a_grid() -> N
     assert len(grid.xs) - 1 == 3 and len(grid.ys) - 1 == 4
     assert grid.xs[1] < 500 < grid.xs[2] < 1500  # column edges in the white between the columns
     assert all(c.c1 - c.c0 == 1 and c.r1 - c.r0 == 1 for c in grid.cells)  # one cell per row and column
-    assert all(grid.xs[0] - 2 <= c.box[0] and c.box[2] <= grid.xs[-1] + 2 for c in grid.cells)  # pixels
+    assert all(grid.xs[0] - 2 <= c.bbox[0] and c.bbox[2] <= grid.xs[-1] + 2 for c in grid.cells)  # pixels
 
 
 def test_a_scanned_table_without_rules_is_read_from_its_bold_header_and_alignment() -> None:

@@ -20,9 +20,10 @@ import pytest
 
 from tthc_extract import extract
 from tthc_extract.check.compare import compare_plans
+from tthc_extract.layout.grid import GridCell
 from tthc_extract.loaders.ocr import drop_specks, ocr_page
 from tthc_extract.model.document import Table
-from tthc_extract.ocr.grid import GridCell, PixelGrid
+from tthc_extract.ocr.grid import PixelGrid
 from tthc_extract.ocr.layout import fix_number_rows
 from tthc_extract.ocr.raster import PageImage, render_pdf, sharpen, turn
 from tthc_extract.ocr.repair import split_token

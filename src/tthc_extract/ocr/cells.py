@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from tthc_extract.ocr.grid import GridCell, PixelGrid
+from tthc_extract.layout.grid import GridCell
+from tthc_extract.ocr.grid import PixelGrid
 from tthc_extract.ocr.numerals import ONE_STEM
 from tthc_extract.ocr.tesseract import OcrWord, run_tesseract
 
@@ -61,10 +62,17 @@ class _Cut:
     lost: bool = False  # the cell holds a glyph no word covers (a line Tesseract skipped)
 
 
+def _pixels(c: GridCell) -> tuple[int, int, int, int]:
+    """Return a cell's box (pixels, on a scanned page's grid) as whole pixels."""
+    x0, y0, x1, y1 = (round(v) for v in c.bbox)
+    return x0, y0, x1, y1
+
+
 def _inner(c: GridCell, dpi: float) -> tuple[int, int, int, int] | None:
     """Return a cell's box shrunk by the inset, or None when nothing is left."""
     inset = max(1, round(INSET_IN * dpi))
-    x0, y0, x1, y1 = c.box[0] + inset, c.box[1] + inset, c.box[2] - inset, c.box[3] - inset
+    x0, y0, x1, y1 = _pixels(c)
+    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     return (x0, y0, x1, y1) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
 
 
@@ -128,7 +136,7 @@ def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequenc
             box = _inner(c, dpi)
             if box is None:
                 continue
-            inside = _words_in(c.box, words)
+            inside = _words_in(_pixels(c), words)
             mine = [words[i] for i in inside]
             lost = bool(inside) and _uncovered_glyph(gray, box, mine, dpi)
             if inside and not lost and not _doubtful(mine):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from tthc_extract.layout.grid import place_boxes
+from tthc_extract.layout.grid import GridCell, place_boxes
 
 H_RULE_IN = 0.25  # a horizontal run at least this long (inches) is a rule, not a letter stroke
 V_RULE_IN = 0.15  # the same for vertical runs (row heights are larger, letter stems smaller)
@@ -31,20 +31,10 @@ THRESH_BLOCK_IN = 0.15  # adaptive threshold window
 THRESH_C = 15
 
 
-@dataclass(slots=True)
-class GridCell:
-    """A cell on the grid: rows r0..r1-1, columns c0..c1-1, and its inner box in pixels."""
-
-    r0: int
-    r1: int
-    c0: int
-    c1: int
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1
-
-
 @dataclass
 class PixelGrid:
-    """A table found on a page image: grid lines in pixels and the cells laid on them."""
+    """A table found on a page image: grid lines in pixels and the cells laid on them (the one
+    :class:`~tthc_extract.layout.grid.GridCell`, its box in this grid's pixels)."""
 
     xs: list[float]
     ys: list[float]

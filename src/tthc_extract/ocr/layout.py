@@ -18,12 +18,12 @@ import cv2
 import numpy as np
 import regex as re
 
-from tthc_extract.layout.grid import Grid, rows_from_spans
+from tthc_extract.layout.grid import Grid, GridCell, rows_from_spans
 from tthc_extract.layout.paragraphs import join_lines, layout_blocks
 from tthc_extract.layout.stream import stream_grids
 from tthc_extract.layout.words import Line, Word, group_lines
 from tthc_extract.model.document import BBox, Block, Table
-from tthc_extract.ocr.grid import GridCell, PixelGrid
+from tthc_extract.ocr.grid import PixelGrid
 from tthc_extract.ocr.tesseract import OcrWord
 
 # Word boxes are rebuilt the way a PDF draws glyph boxes (the typed-PDF layout rules expect that):
@@ -218,7 +218,7 @@ def cell_text(words: Sequence[PlacedWord], box_pt: tuple[float, float, float, fl
 
 def _padding(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], scale: float) -> float:
     """Return the table's inner cell padding (points): the smallest gap from a cell edge to its text."""
-    gaps = [min(pw.word.x0 for pw in ws) - c.box[0] * scale for c, ws in zip(grid.cells, cells, strict=True) if ws]
+    gaps = [min(pw.word.x0 for pw in ws) - c.bbox[0] * scale for c, ws in zip(grid.cells, cells, strict=True) if ws]
     return min(max(min(gaps, default=2.0), 0.0), MAX_PADDING_PT)
 
 
@@ -257,11 +257,11 @@ def grid_to_table(grid: PixelGrid, cells: Sequence[Sequence[PlacedWord]], page_n
     texts: list[str] = []
     confs: list[float | None] = []
     for c, ws in zip(grid.cells, cells, strict=True):
-        x0, y0, x1, y1 = c.box
+        x0, y0, x1, y1 = c.bbox
         texts.append(cell_text(ws, (x0 * s, y0 * s, x1 * s, y1 * s), pad))
         confs.append(round(sum(pw.conf for pw in ws) / len(ws), 3) if ws else None)
     fix_number_rows(grid, texts)
-    rows = rows_from_spans(len(grid.ys) - 1, grid.cells, texts, page_no, lambda k: frame.bbox(*grid.cells[k].box),
+    rows = rows_from_spans(len(grid.ys) - 1, grid.cells, texts, page_no, lambda k: frame.bbox(*grid.cells[k].bbox),
                            lambda r: frame.bbox(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]), confs)
     return Table(rows=rows, n_cols=len(grid.xs) - 1, page=page_no, method=f"ocr-{grid.method}",
                  bbox=frame.bbox(*grid.box))

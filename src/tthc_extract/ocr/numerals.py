@@ -118,7 +118,7 @@ def one_or_i(gray: np.ndarray, box: tuple[int, int, int, int]) -> str | None:
 def _heading_starts(grids: Sequence[PixelGrid], words: Sequence[OcrWord]) -> list[int]:
     """Return the indexes of the words that open a text line outside the tables before a capital
     word: where a prose heading's Roman number stands ("III. QUY TRÌNH KIỂM TRA")."""
-    boxes = [c.box for g in grids for c in g.cells]
+    boxes = [c.bbox for g in grids for c in g.cells]
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, w in enumerate(words):
         if not any(w.centred_in(b) for b in boxes):
@@ -139,7 +139,7 @@ def _first_words(grids: Sequence[PixelGrid], words: Sequence[OcrWord]) -> list[i
         for c in g.cells:
             if c.c1 - c.c0 < 2 and c.c0 != 0:
                 continue
-            inside = [i for i, w in enumerate(words) if w.centred_in(c.box)]
+            inside = [i for i, w in enumerate(words) if w.centred_in(c.bbox)]
             if inside:
                 top = min(words[i].top for i in inside)
                 line = [i for i in inside if words[i].top <= top + words[i].height / 2]
