@@ -15,6 +15,7 @@ from typing import Any
 from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.fields.metadata import extract_metadata
 from tthc_extract.fields.task import cell_fields
+from tthc_extract.limits import MemoryLimitError, memory_message
 from tthc_extract.loaders import load
 from tthc_extract.model.document import Document
 from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow
@@ -129,7 +130,7 @@ def extract(path: str | os.PathLike[str]) -> Plan:
     except ExtractError:
         raise
     except MemoryError:
-        raise ExtractError(str(p), "out of memory while reading") from None
+        raise MemoryLimitError(str(p), memory_message()) from None
     except Exception as exc:  # a loader bug or an unexpected file: one line, never a traceback
         raise ExtractError(str(p), f"cannot read ({exc_line(exc)})") from exc
     return plan_from_document(doc, str(p))
@@ -143,6 +144,7 @@ class Result:
     plan: Plan | None = None
     error: str | None = None
     seconds: float = 0.0
+    out_of_memory: bool = False  # the memory ran out: a worker should be replaced after this file
 
     @property
     def ok(self) -> bool:
@@ -157,7 +159,11 @@ def extract_one(path: str | os.PathLike[str]) -> Result:
         plan = extract(path)
         return Result(path=str(path), plan=plan, seconds=time.perf_counter() - t0)
     except ExtractError as exc:
-        return Result(path=str(path), error=str(exc), seconds=time.perf_counter() - t0)
+        return Result(path=str(path), error=str(exc), seconds=time.perf_counter() - t0,
+                      out_of_memory=isinstance(exc, MemoryLimitError))
+    except MemoryError:  # after loading (segmenting, parsing fields)
+        return Result(path=str(path), error=f"{path}: {memory_message()}", seconds=time.perf_counter() - t0,
+                      out_of_memory=True)
     except Exception as exc:  # noqa: BLE001 - a batch must go on whatever one file does
         msg = f"{path}: internal error ({exc_line(exc)})"
         return Result(path=str(path), error=msg, seconds=time.perf_counter() - t0)

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from tthc_extract.batch.work import Outcome, Task, process
 from tthc_extract.errors import exc_line
+from tthc_extract.limits import Limits, active, memory_message, peak_rss_bytes, set_memory_limit, using
 
 # Longest pause between two looks at the stop flag while documents are running.
 POLL_SECONDS = 0.2
@@ -89,12 +90,18 @@ def _worker_env(jobs: int) -> dict[str, str]:
     return env
 
 
-def _worker_main(conn: Connection, env: dict[str, str], fn: Callable[[Task], Outcome]) -> None:
-    """Serve tasks from ``conn`` until it sends None or closes; Ctrl-C is the driver's business."""
+def _worker_main(conn: Connection, env: dict[str, str], fn: Callable[[Task], Outcome], limits: Limits) -> None:
+    """Serve tasks from ``conn`` until it sends None or closes; Ctrl-C is the driver's business.
+
+    The worker's memory is limited by the OS (limits.set_memory_limit): a document that needs
+    more fails with "memory limit N GB exceeded", and the worker leaves after reporting it (a
+    process that ran out of memory may hold half-built state), so the pool starts a fresh one.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for k in [k for k in os.environ if k.startswith("TTHC_")]:
         del os.environ[k]
     os.environ.update(env)
+    set_memory_limit(limits.memory_bytes)
     while True:
         try:
             task = conn.recv()
@@ -103,10 +110,17 @@ def _worker_main(conn: Connection, env: dict[str, str], fn: Callable[[Task], Out
         if task is None:
             return
         try:
-            outcome = fn(task)
+            with using(limits):
+                outcome = fn(task)
+        except MemoryError:
+            outcome = Outcome.failure(task, memory_message())
+            outcome.replace_worker = True
         except Exception as exc:  # noqa: BLE001 - reported for this document; the worker goes on
             outcome = Outcome.failure(task, f"internal error ({exc_line(exc)})")
+        outcome.peak_rss = peak_rss_bytes()
         conn.send(outcome)
+        if outcome.replace_worker:
+            return
 
 
 def _death_reason(code: int | None) -> str:
@@ -137,8 +151,10 @@ class LocalExecutor:
         timeout: float | None = None,
         max_tasks_per_child: int = DEFAULT_MAX_TASKS_PER_CHILD,
         fn: Callable[[Task], Outcome] = process,
+        limits: Limits | None = None,
     ) -> None:
         self.jobs = max(1, jobs)
+        self.limits = limits or active()
         self.timeout = timeout if timeout and timeout > 0 else None
         self.max_tasks_per_child = max(1, max_tasks_per_child)
         self.fn = fn
@@ -154,7 +170,7 @@ class LocalExecutor:
         if self._ctx is None:
             self._ctx = _context()
         parent, child = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=_worker_main, args=(child, self._env, self.fn), daemon=True)  # type: ignore[attr-defined]
+        proc = self._ctx.Process(target=_worker_main, args=(child, self._env, self.fn, self.limits), daemon=True)  # type: ignore[attr-defined]
         proc.start()
         child.close()
         w = _Worker(proc=proc, conn=parent)
@@ -194,7 +210,7 @@ class LocalExecutor:
             self._remove(w, kill=True)
             return Outcome.failure(task, _death_reason(w.proc.exitcode))
         w.task, w.deadline, w.done = None, math.inf, w.done + 1
-        if w.done >= self.max_tasks_per_child:
+        if w.done >= self.max_tasks_per_child or outcome.replace_worker:
             self._remove(w, kill=False)
         return outcome
 
@@ -329,11 +345,11 @@ class DaskExecutor:
 
 def make_executor(
     kind: str, jobs: int, timeout: float | None, scheduler: str | None = None,
-    max_tasks_per_child: int = DEFAULT_MAX_TASKS_PER_CHILD,
+    max_tasks_per_child: int = DEFAULT_MAX_TASKS_PER_CHILD, limits: Limits | None = None,
 ) -> Executor:
     """Return the executor called ``kind`` ("local" or "dask")."""
     if kind == "local":
-        return LocalExecutor(jobs, timeout, max_tasks_per_child)
+        return LocalExecutor(jobs, timeout, max_tasks_per_child, limits=limits)
     if kind == "dask":
         if not scheduler:
             raise ExecutorError("the dask executor needs a scheduler address (--scheduler)")

@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +36,7 @@ from tthc_extract.batch.manifest import Entry, Manifest, sha256_file, tool_stamp
 from tthc_extract.batch.sink import STATE_DIR, DatasetSink
 from tthc_extract.batch.work import Outcome, Task
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for
+from tthc_extract.limits import Limits, active
 
 # Default per-document time limit, in seconds: a long scan OCRs in minutes, a hung one never ends.
 DEFAULT_TIMEOUT = 600.0
@@ -62,6 +64,7 @@ class BatchOptions:
     executor: str = "local"
     scheduler: str | None = None
     max_tasks_per_child: int = DEFAULT_MAX_TASKS_PER_CHILD
+    limits: Limits = field(default_factory=active)
 
 
 @dataclass
@@ -78,6 +81,7 @@ class BatchSummary:
     seconds: float = 0.0
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
+    peak_rss: int = 0  # the largest peak resident memory a worker reported (bytes, its own rusage)
 
 
 @contextlib.contextmanager
@@ -218,6 +222,8 @@ class _Batch:
         """Return the input's SHA-256 ("" when unreadable) and its (size, mtime_ns, hashed_ns)."""
         try:
             st = path.stat()
+            if not stat.S_ISREG(st.st_mode) or st.st_size > self.opts.limits.max_input_bytes:
+                return "", (-1, -1, 0)  # never opened here (a FIFO would block): the worker refuses it
             known = None if self.opts.force else self.manifest.known_sha256(key, st.st_size, st.st_mtime_ns)
             if known is not None:
                 return known, (st.st_size, st.st_mtime_ns, self.manifest.entries[key].hashed_ns)
@@ -235,6 +241,7 @@ class _Batch:
     def store(self, o: Outcome) -> None:
         """Write one Outcome: JSON and parts (or remove stale ones), manifest entry, counters."""
         path, sha, (size, mtime_ns, hashed_ns) = self.pending.pop(o.key)
+        self.summary.peak_rss = max(self.summary.peak_rss, o.peak_rss)
         version, fingerprint = self.stamp
         json_path = self.outdir / o.key
         if o.ok and o.json_text is not None and o.tables is not None:
@@ -329,7 +336,7 @@ def run_batch(
                 if ex is None:
                     try:
                         ex = make_executor(opts.executor, opts.jobs, opts.timeout, opts.scheduler,
-                                           opts.max_tasks_per_child)
+                                           opts.max_tasks_per_child, opts.limits)
                     except ExecutorError as exc:
                         raise BatchError(str(exc)) from None
                 for outcome in ex.map_unordered(_chain(first, tasks), stopped):

@@ -20,13 +20,14 @@ import pyarrow as pa
 from tthc_extract.export.frames import agency_records, document_records, prose_records, row_records
 from tthc_extract.export.tables import table_arrow
 from tthc_extract.export.writers import plan_json
+from tthc_extract.limits import memory_message
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_arrow
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
 
-# Test-only fault injection: "hang=NEEDLE,exit=NEEDLE,segv=NEEDLE,raise=NEEDLE" makes a file whose
-# name contains NEEDLE sleep for an hour, leave through os._exit, crash with SIGSEGV, or raise an
-# unexpected exception. Unset in production.
+# Test-only fault injection: "hang=NEEDLE,exit=NEEDLE,segv=NEEDLE,raise=NEEDLE,alloc=NEEDLE" makes a
+# file whose name contains NEEDLE sleep for an hour, leave through os._exit, crash with SIGSEGV,
+# raise an unexpected exception, or take 64 GB of memory. Unset in production.
 FAULTS_ENV = "TTHC_TEST_FAULTS"
 
 # The tables of the Parquet dataset, each with its schema (model/columns.py) and its records.
@@ -72,6 +73,8 @@ class Outcome:
     n_warn: int = 0
     error: str | None = None
     seconds: float = 0.0
+    peak_rss: int = 0  # the worker's peak resident memory so far, bytes (its own rusage)
+    replace_worker: bool = False  # the memory ran out: the worker leaves after sending this
 
     @property
     def ok(self) -> bool:
@@ -102,6 +105,9 @@ def _test_fault(path: str) -> None:
             os.kill(os.getpid(), signal.SIGSEGV)
         elif kind == "raise":
             raise RuntimeError("test fault")
+        elif kind == "alloc":  # take memory until the OS refuses it (the worker's memory limit)
+            hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
+            del hog
 
 
 def process(task: Task) -> Outcome:
@@ -110,8 +116,18 @@ def process(task: Task) -> Outcome:
     _test_fault(task.path)
     res = extract_one(task.path)
     if res.plan is None:
-        return Outcome(key=task.key, path=task.path, error=res.error, seconds=time.perf_counter() - t0)
-    plan = res.plan
+        return Outcome(key=task.key, path=task.path, error=res.error, seconds=time.perf_counter() - t0,
+                       replace_worker=res.out_of_memory)
+    try:
+        return _exported(task, res.plan, t0)
+    except MemoryError:
+        out = Outcome.failure(task, memory_message(), time.perf_counter() - t0)
+        out.replace_worker = True
+        return out
+
+
+def _exported(task: Task, plan: Plan, t0: float) -> Outcome:
+    """Return the Outcome of an extracted plan: its JSON text and Arrow tables."""
     return Outcome(
         key=task.key,
         path=task.path,

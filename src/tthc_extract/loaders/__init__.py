@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tthc_extract.errors import ExtractError, os_reason
+from tthc_extract.limits import check_input
 from tthc_extract.model.document import Document
 
 Loader = Callable[[Path], Document]
@@ -96,5 +97,10 @@ def detect_kind(path: Path) -> str:
 
 
 def load(path: Path) -> Document:
-    """Return the Document of ``path`` using the loader its content calls for."""
+    """Return the Document of ``path`` using the loader its content calls for.
+
+    Only a regular file within the input-size limit is opened: a FIFO, device or socket named
+    as an input is refused before any read could block on it (limits.check_input).
+    """
+    check_input(path)
     return LOADERS[detect_kind(path)](path)

@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from tthc_extract.errors import ExtractError
+from tthc_extract.limits import check_part
 from tthc_extract.loaders.docx_styles import Numbering, Style, num_of, read_styles
 from tthc_extract.loaders.docx_xml import W, int_attr, on
 from tthc_extract.model.document import Block, Cell, Document, Page, Paragraph, Prov, Table, TableRow
@@ -76,9 +77,19 @@ class _Package:
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 
 
+def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """Return the bytes of part ``name`` after checking its declared size against the part limit."""
+    check_part(zf.filename or "", name, zf.getinfo(name).file_size)
+    return zf.read(name)
+
+
 def _parse_part(zf: zipfile.ZipFile, name: str) -> Any:
-    """Return the root element of XML part ``name`` (Strict OOXML mapped to the usual namespace)."""
-    data = zf.read(name)
+    """Return the root element of XML part ``name`` (Strict OOXML mapped to the usual namespace).
+
+    The part's declared size is checked against the part limit before it is inflated (zipfile
+    never inflates beyond the declared size: a part lying about it fails its CRC instead).
+    """
+    data = _read_part(zf, name)
     if _STRICT_W in data:
         data = data.replace(_STRICT_W, _TRANSITIONAL_W)
     return etree.fromstring(data, _PARSER)
@@ -88,7 +99,7 @@ def _main_part_name(zf: zipfile.ZipFile) -> str:
     """Return the name of the main document part, from the package relationships if possible."""
     names = set(zf.namelist())
     if "_rels/.rels" in names:
-        rels = etree.fromstring(zf.read("_rels/.rels"), _PARSER)
+        rels = etree.fromstring(_read_part(zf, "_rels/.rels"), _PARSER)
         for rel in rels:
             if (rel.get("Type") or "").endswith(_OFFICE_DOC_REL):
                 target = (rel.get("Target") or "").lstrip("/")
@@ -103,7 +114,7 @@ def _related_part(zf: zipfile.ZipFile, main: str, kind: str) -> str | None:
     rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
     names = set(zf.namelist())
     if rels_name in names:
-        for rel in etree.fromstring(zf.read(rels_name), _PARSER):
+        for rel in etree.fromstring(_read_part(zf, rels_name), _PARSER):
             if (rel.get("Type") or "").endswith("/" + kind) and rel.get("TargetMode") != "External":
                 target = rel.get("Target") or ""
                 full = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")

@@ -28,6 +28,7 @@ import lxml.html
 import regex as re
 
 from tthc_extract import grammars
+from tthc_extract.limits import LimitError, active
 from tthc_extract.model.document import Cell, Document, Page, Paragraph, Prov, Table, TableRow
 from tthc_extract.text.normalize import clean_text
 
@@ -168,10 +169,15 @@ def _cells_of(tr: Any) -> list[Any]:
     return [c for c in tr if _tag(c) in ("td", "th")]
 
 
-def _table(el: Any, index: int) -> Table:
+def _table(el: Any, index: int, source: str = "") -> Table:
     """Return a Table for an HTML ``<table>``: cells placed on the grid their spans make."""
     trs = _rows_of(el)
     n_rows = len(trs)
+    # A cell spans at most as many columns as the widest row has cells: a hostile colspan
+    # (999999999, or the browser's 1000 in every cell) cannot blow the grid up past the table.
+    widest = max((len(_cells_of(tr)) for tr in trs), default=1)
+    limit = active().max_table_cells
+    grid = 0  # grid positions the spans cover so far (what the placement costs)
     taken: set[tuple[int, int]] = set()
     placed: list[_Placed] = []
     header_rows: set[int] = set()
@@ -183,9 +189,13 @@ def _table(el: Any, index: int) -> Table:
         for td in _cells_of(tr):
             while (r, col) in taken:
                 col += 1
-            cs = span_value(td.get("colspan"), rows=False)
+            cs = min(span_value(td.get("colspan"), rows=False), widest)
             rs = span_value(td.get("rowspan"), rows=True)
             rs = n_rows - r if rs == 0 else max(1, min(rs, n_rows - r))
+            grid += rs * cs
+            if grid > limit:
+                raise LimitError(source, f"table {index + 1}: its cells and spans cover more than "
+                                         f"the limit of {limit} grid cells per table (max_table_cells)")
             for dr in range(rs):
                 for dc in range(cs):
                     taken.add((r + dr, col + dc))
@@ -222,6 +232,7 @@ def _lays_out_page(table: Any) -> bool:
 class _Walker:
     """Walks the page body in order, emitting paragraphs and tables."""
 
+    source: str = ""
     blocks: list[Paragraph | Table] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
     inline_line: int | None = None
@@ -260,7 +271,7 @@ class _Walker:
                         self.flush()
                 return
             index = sum(isinstance(b, Table) for b in self.blocks)
-            self.blocks.append(_table(el, index))
+            self.blocks.append(_table(el, index, self.source))
             return
         if t == "br":
             self.add_inline("\n", el.sourceline)
@@ -350,7 +361,7 @@ def parse_html(text: str, source: str) -> Document:
     text = _XML_DECL.sub("", text, count=1)
     root = lxml.html.document_fromstring(text) if text.strip() else lxml.html.fromstring("<p></p>")
     body = next((e for e in root.iter() if _tag(e) == "body"), root)
-    w = _Walker()
+    w = _Walker(source)
     w.walk(body)
     w.flush()
     blocks, dropped = _drop_before_document(w.blocks)

@@ -17,9 +17,11 @@ GIL); ``TTHC_OCR_WORKERS`` caps them.
 
 from __future__ import annotations
 
+import contextvars
 import os
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,7 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from tthc_extract.errors import ExtractError, MissingToolError, exc_line
+from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.layout.grid import mark_page_split
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 from tthc_extract.ocr.cells import read_lost_text, reread_cells
@@ -39,6 +41,7 @@ from tthc_extract.ocr.raster import (
     PageImage,
     estimate_skew,
     load_images,
+    pdfium_document,
     remove_ink,
     render_pdf,
     rotate,
@@ -159,14 +162,34 @@ def ocr_page(img: PageImage, source: str) -> PageResult:
     return result
 
 
-def _ocr_pages(images: Sequence[PageImage], source: str) -> list[PageResult]:
-    """OCR pages in parallel threads; return the results in page order."""
+def _ocr_pages(images: Iterable[PageImage], source: str, n_pages: int) -> list[PageResult]:
+    """OCR pages in parallel threads; return the results in page order.
+
+    Pages are pulled from ``images`` (rendered lazily) only as threads free up, so at most
+    ``n`` page images are held at once, however many pages the document has.
+    """
     check_tesseract(source)
-    n = _workers(len(images))
+    n = _workers(n_pages)
     if n == 1:
         return [ocr_page(im, source) for im in images]
+    results: list[PageResult] = []
     with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(lambda im: ocr_page(im, source), images))
+        running: deque[Future[PageResult]] = deque()
+        for im in images:
+            if len(running) >= n:
+                results.append(running.popleft().result())
+            ctx = contextvars.copy_context()  # the limits in force follow the page into its thread
+            running.append(pool.submit(ctx.run, ocr_page, im, source))
+        results.extend(f.result() for f in running)
+    return results
+
+
+def _noted(images: Iterable[PageImage], notes: list[str]) -> Iterator[PageImage]:
+    """Yield ``images``, keeping the note of each page rendered below its usual resolution."""
+    for im in images:
+        if im.note:
+            notes.append(im.note)
+        yield im
 
 
 def _is_furniture(b: Block) -> bool:
@@ -214,9 +237,9 @@ def link_pieces(results: Sequence[PageResult]) -> None:
         mark_page_split(b.rows[k])
 
 
-def _document(source: Path, fmt: str, results: Sequence[PageResult]) -> Document:
+def _document(source: Path, fmt: str, results: Sequence[PageResult], notes: Sequence[str] = ()) -> Document:
     """Assemble page results into a Document (table pieces numbered in order)."""
-    doc = Document(source=str(source), format="image" if fmt == "image" else "pdf")
+    doc = Document(source=str(source), format="image" if fmt == "image" else "pdf", warnings=list(notes))
     link_pieces(results)
     for r in results:
         doc.pages.append(r.page)
@@ -234,15 +257,18 @@ def ocr_pdf(path: Path, pages: list[int] | None = None) -> Document:
     """
     path = Path(path)
     check_tesseract(str(path))
+    notes: list[str] = []
     try:
-        images = list(render_pdf(path, pages))
-    except MissingToolError:
+        with pdfium_document(path) as pdf:
+            n_pages = len(pages) if pages is not None else len(pdf)
+        results = _ocr_pages(_noted(render_pdf(path, pages), notes), str(path), n_pages)
+    except (ExtractError, MemoryError):
         raise
     except ValueError as exc:
         raise ExtractError(str(path), str(exc)) from exc
     except Exception as exc:  # pypdfium2 raises its own PdfiumError for broken files
         raise ExtractError(str(path), f"cannot render PDF ({exc_line(exc)})") from exc
-    return _document(path, "pdf", _ocr_pages(images, str(path)))
+    return _document(path, "pdf", results, notes)
 
 
 def load_image(path: Path) -> Document:
@@ -255,7 +281,8 @@ def load_image(path: Path) -> Document:
         raise ExtractError(str(path), f"cannot read image ({exc_line(exc)})") from exc
     if not images:
         raise ExtractError(str(path), "image has no pages")
-    return _document(path, "image", _ocr_pages(images, str(path)))
+    notes = [im.note for im in images if im.note]
+    return _document(path, "image", _ocr_pages(images, str(path), len(images)), notes)
 
 
 __all__ = ["load_image", "ocr_pdf"]

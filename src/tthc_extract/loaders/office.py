@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from tthc_extract.errors import ExtractError, MissingToolError
+from tthc_extract.limits import check_part
 from tthc_extract.loaders.docx import is_encrypted_ole, load_docx
 from tthc_extract.model.document import Document
 
@@ -107,6 +108,8 @@ def load_office(path: Path) -> Document:
         try:
             with zipfile.ZipFile(path) as zf:
                 is_ooxml = "[Content_Types].xml" in zf.namelist()
+                for info in zf.infolist():  # before LibreOffice inflates them
+                    check_part(path, info.filename, info.file_size)
         except (zipfile.BadZipFile, OSError):
             is_ooxml = False
         if is_ooxml:

@@ -27,6 +27,7 @@ from tthc_extract.layout.grid import Grid, assign_words, mark_page_split
 from tthc_extract.layout.paragraphs import layout_blocks
 from tthc_extract.layout.stream import stream_grids
 from tthc_extract.layout.words import Word, group_lines
+from tthc_extract.limits import check_pages
 from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids
 from tthc_extract.loaders.pdf_text import page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
@@ -83,6 +84,7 @@ def _read_pdf(path: Path, fh: BufferedReader) -> Document:
         raise ExtractError(str(path), f"corrupt PDF ({_one_line(exc)})") from exc
     try:
         with pdf:
+            check_pages(path, len(pdf.pages))
             for no, page in enumerate(pdf.pages, start=1):
                 _read_page(page, no, doc, pieces)
                 page.close()  # pdfplumber keeps each page's parsed objects until closed

@@ -22,6 +22,7 @@ from pathlib import Path
 import regex as re
 
 from tthc_extract.errors import ExtractError
+from tthc_extract.limits import LimitError, active
 from tthc_extract.model.document import Cell, Document, Page, Paragraph, Prov, Table, TableRow
 from tthc_extract.text.normalize import clean_text
 
@@ -30,9 +31,25 @@ _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HTML_DOC = re.compile(r"(?is)<\s*(html|body|table|tr)\b")
 
 
-def read_text_file(path: Path) -> str:
+def read_limited(path: Path) -> bytes:
+    """Return the bytes of a text file, read line by line up to the text-line limit.
+
+    Streaming stops at the limit (a 200 MB text file is not read whole to learn it is too long);
+    going past it is a LimitError naming the file and the limit.
+    """
+    limit = active().max_text_lines
+    chunks: list[bytes] = []
+    with path.open("rb") as fh:
+        for n, line in enumerate(fh, start=1):
+            if n > limit:
+                raise LimitError(str(path), f"more than {limit} lines, over the text-file limit (max_text_lines)")
+            chunks.append(line)
+    return b"".join(chunks)
+
+
+def read_text_file(path: Path, data: bytes | None = None) -> str:
     """Return the file's text, trying UTF-8 (with BOM), then UTF-16, then cp1258."""
-    data = path.read_bytes()
+    data = read_limited(path) if data is None else data
     if not data.strip():
         raise ExtractError(str(path), "empty file")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -211,10 +228,11 @@ def load_text(path: Path) -> Document:
     """Return the Document of a text/markdown/HTML export file."""
     from tthc_extract.loaders.html import mhtml_html, parse_html
 
-    page = mhtml_html(path.read_bytes())
+    data = read_limited(path)
+    page = mhtml_html(data)
     if page is not None:
         return parse_html(page, str(path))
-    text = read_text_file(path)
+    text = read_text_file(path, data)
     if _HTML_DOC.search(text[:20000]) and "<td" in text.lower():
         return parse_html(text, str(path))
     return parse_text(text, str(path))

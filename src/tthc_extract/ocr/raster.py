@@ -9,6 +9,7 @@ by the angle that makes its text lines (or table rules) sharpest in a horizontal
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,12 +21,18 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence
 
+from tthc_extract.limits import MIN_RENDER_DPI, LimitError, active, check_pages
+
 # Rendering resolution. A scanned page is rendered at the resolution of its scan (no detail is
 # gained above it, and Tesseract's time grows with the pixel count), kept within
 # [MIN_DPI, MAX_DPI]; a page without a page-sized image is rendered at DEFAULT_DPI.
 DEFAULT_DPI = 300
 MIN_DPI = 200
 MAX_DPI = 300
+# An image file may hold this many times the page-pixel limit (it is decoded, then scaled down).
+IMAGE_DECODE_FACTOR = 4
+# Pillow's own bomb check is replaced by load_images' (which names the limit and follows it).
+Image.MAX_IMAGE_PIXELS = None
 SCAN_COVER = 0.5  # an image covering this share of the page makes it a scanned page
 # An image file without a resolution: the resolution is estimated from its letters (the median
 # height of letter-sized ink blobs is ~6.3 pt in 12-14 pt body text: 6.1-6.5 pt measured on the
@@ -57,6 +64,7 @@ class PageImage:
     dpi: float
     width_pt: float
     height_pt: float
+    note: str | None = None  # why the page was rendered below its usual resolution
 
     @property
     def scale(self) -> float:
@@ -90,28 +98,56 @@ def render_dpi(page: pdfium.PdfPage) -> int:
     return round(min(max(native, MIN_DPI), MAX_DPI))
 
 
+@contextlib.contextmanager
+def pdfium_document(path: Path) -> Iterator[pdfium.PdfDocument]:
+    """Yield the PDF opened by pdfium, closed after the block."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def fit_pixels(source: Path | str, no: int, w_pt: float, h_pt: float, dpi: float) -> tuple[float, str | None]:
+    """Return the resolution to render a page at within the pixel limit, and a note when lowered.
+
+    A page whose pixels at ``dpi`` pass the limit is rendered at the resolution that fits, down to
+    MIN_RENDER_DPI; a page too large even at that (a 14400-pt page) is refused with a LimitError.
+    """
+    limit = active().max_page_pixels
+    pixels = (w_pt * dpi / 72.0) * (h_pt * dpi / 72.0)
+    if pixels <= limit:
+        return dpi, None
+    fit = dpi * math.sqrt(limit / pixels)
+    if fit < MIN_RENDER_DPI:
+        raise LimitError(str(source), f"page {no} ({w_pt:.0f} x {h_pt:.0f} pt) needs {pixels / 1e6:.0f} million pixels "
+                                      f"at {dpi:.0f} dpi, over the limit of {limit / 1e6:.0f} million even at "
+                                      f"{MIN_RENDER_DPI} dpi (max_page_pixels)")
+    fit = math.floor(fit)
+    return float(fit), f"page {no} rendered at {fit} dpi instead of {dpi:.0f} (over {limit / 1e6:.0f} million pixels)"
+
+
 def render_pdf(path: Path, pages: Sequence[int] | None = None, dpi: int | None = None) -> Iterator[PageImage]:
     """Given a PDF and 1-based page numbers (None = all), yield the pages rendered for OCR.
 
-    ``dpi`` forces a resolution; by default each page gets :func:`render_dpi`.
+    ``dpi`` forces a resolution; by default each page gets :func:`render_dpi`. Pages are rendered
+    one at a time as they are asked for, within the page and pixel limits (limits.py).
     """
-    pdf = pdfium.PdfDocument(str(path))
-    try:
+    with pdfium_document(path) as pdf:
         numbers = list(pages) if pages is not None else list(range(1, len(pdf) + 1))
+        check_pages(path, len(numbers))
         for no in numbers:
             if not 1 <= no <= len(pdf):
                 raise ValueError(f"page {no} out of range (1-{len(pdf)})")
             page = pdf[no - 1]
             try:
                 w, h = page.get_size()
-                res = dpi or render_dpi(page)
+                res, note = fit_pixels(path, no, w, h, dpi or render_dpi(page))
                 arr = page.render(scale=res / 72.0).to_numpy()
                 bgr = cv2.cvtColor(arr, cv2.COLOR_BGRA2BGR) if arr.shape[2] == 4 else arr.copy()
             finally:
                 page.close()
-            yield PageImage(no, bgr, float(res), float(w), float(h))
-    finally:
-        pdf.close()
+            yield PageImage(no, bgr, float(res), float(w), float(h), note)
 
 
 def _image_dpi(img: Image.Image) -> float | None:
@@ -140,23 +176,34 @@ def load_images(path: Path) -> list[PageImage]:
 
     An image without a resolution gets one from the size of its letters (or is taken as an A4
     page); it is then scaled into [MIN_DPI, MAX_DPI]: up so that Tesseract sees letters of a
-    usable size, down so that a 12-megapixel photo does not cost more than it gives.
+    usable size, down so that a 12-megapixel photo does not cost more than it gives. Frames
+    beyond the page limit, or of more pixels than IMAGE_DECODE_FACTOR times the pixel limit, are
+    refused before they are decoded.
     """
     out: list[PageImage] = []
+    limits = active()
     with Image.open(path) as im:
         for no, frame in enumerate(ImageSequence.Iterator(im), start=1):
+            check_pages(path, no, limits)
+            fw, fh = frame.size
+            if fw * fh > IMAGE_DECODE_FACTOR * limits.max_page_pixels:
+                raise LimitError(str(path), f"image {no} has {fw * fh / 1e6:.0f} million pixels ({fw} x {fh}), "
+                                            f"over {IMAGE_DECODE_FACTOR} x the limit of "
+                                            f"{limits.max_page_pixels / 1e6:.0f} million (max_page_pixels)")
             rgb = np.asarray(frame.convert("RGB"))
             h, w = rgb.shape[:2]
             bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
             dpi = (_image_dpi(frame) or text_dpi(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
                    or max(h, w) / A4_LONG_INCHES)
             width_pt, height_pt = w * 72.0 / dpi, h * 72.0 / dpi
-            if not MIN_DPI <= dpi <= MAX_DPI:  # too coarse for Tesseract, or finer than it needs
-                target = float(MIN_DPI if dpi < MIN_DPI else MAX_DPI)
+            # Too coarse for Tesseract, or finer than it needs (or than the pixel limit allows): scaled.
+            target = float(MIN_DPI if dpi < MIN_DPI else MAX_DPI) if not MIN_DPI <= dpi <= MAX_DPI else dpi
+            target, note = fit_pixels(path, no, width_pt, height_pt, target)
+            if target != dpi:
                 f = target / dpi
                 bgr = cv2.resize(bgr, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA)
                 dpi = target
-            out.append(PageImage(no, bgr, dpi, width_pt, height_pt))
+            out.append(PageImage(no, bgr, dpi, width_pt, height_pt, note))
     return out
 
 
