@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc_extract.errors import ExtractError, exc_line
-from tthc_extract.fields.metadata import extract_metadata
+from tthc_extract.fields.metadata import read_metadata
 from tthc_extract.fields.task import cell_fields
 from tthc_extract.limits import MemoryLimitError, memory_message
 from tthc_extract.loaders import load
@@ -95,14 +95,14 @@ def plan_from_document(doc: Document, file: str | None = None) -> Plan:
     file = file or doc.source
     tasks, others = find_task_tables(doc)
     first_task = tasks[0].pieces[0] if tasks else None
-    meta = extract_metadata(doc, first_task_table=first_task)
+    meta, meta_warnings = read_metadata(doc, first_task_table=first_task)
     plan = Plan(
         source=Path(doc.source).name,
         file=file,
         format=doc.format,
         document=meta,
         pages=len(doc.pages),
-        warnings=list(doc.warnings),
+        warnings=[*doc.warnings, *meta_warnings],
     )
     n = 0
     for tt in tasks:

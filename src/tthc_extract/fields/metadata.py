@@ -1,14 +1,22 @@
-"""Document metadata from the front matter: type, number, issuer, place, date, signer, title.
+"""Document metadata from the front matter: type, number, issuer, place, date, signer, title, bases.
 
-Reads the document as a list of lines (paragraph lines; small layout tables flattened column by
-column, the way a reader takes in "issuer | motto" blocks), with patterns from
-grammars/metadata.toml.
+Reads the front matter the way Nghị định 30/2020/NĐ-CP (Phụ lục I) lays it out, whatever the
+export made of the layout (a two-column table, pipe-table text of a legal portal, lines of a PDF
+or scan): the issuing body with its parent body above it beside the national motto; the number
+"Số: 223/KH-UBND"; the place and date; the type heading and its title; the "Căn cứ ..." and
+"Thực hiện ..." preamble; the signing title and name. What the page omits is inferred as a reader
+would: the type from the number's code, the issuer from the number's issuer code and the place
+(a city run by the central government is a "thành phố"), a department's plan under its province.
+A portal's summary table ("Số hiệu | Loại văn bản | Người ký ...") is evidence for fields the body
+lacks, never part of the body. Patterns are data in grammars/metadata.toml.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex as re
@@ -22,35 +30,168 @@ from tthc_extract.model.plan import DocumentMeta, LegalBasis
 def _g() -> dict[str, Any]:
     """Return the metadata grammar with its regexes compiled."""
     g = dict(grammars.load("metadata"))
-    g["_number_line"] = re.compile(g["number"]["line"])
-    g["_attached"] = re.compile(g["number"]["attached"])
-    g["_place_date"] = re.compile(g["date"]["place_date"])
-    g["_numeric"] = re.compile(g["date"]["numeric"])
-    g["_words"] = re.compile(g["date"]["words"])
-    g["_legal_end"] = re.compile(g["legal"]["end"])
-    g["_legal_num"] = re.compile(g["legal"]["number"])
-    g["_authority"] = [re.compile(p) for p in g["issuer"]["authority"]]
+    c: dict[str, Any] = {}
+    c["number_line"] = re.compile(g["number"]["line"])
+    c["attached"] = re.compile(g["number"]["attached"])
+    c["place_date"] = re.compile(g["date"]["place_date"])
+    c["numeric"] = re.compile(g["date"]["numeric"])
+    c["words"] = re.compile(g["date"]["words"])
+    c["wrapped_tail"] = re.compile(g["date"]["wrapped_tail"])
+    c["wrapped_head"] = re.compile(g["date"]["wrapped_head"])
+    c["legal_stops"] = re.compile(g["legal"]["stops"])
+    c["legal_end"] = re.compile(g["legal"]["end"])
+    c["legal_num"] = re.compile(g["legal"]["number"])
+    c["authority"] = re.compile(g["issuer"]["authority"])
+    c["named_in_text"] = re.compile(g["issuer"]["named_in_text"])
+    c["province_mention"] = re.compile(g["issuer"]["province_mention"])
+    c["motto"] = [re.compile(p) for p in g["motto"]["patterns"]]
+    c["chrome"] = re.compile(g["portal"]["chrome"])
+    labels = sorted(g["portal"]["labels"], key=len, reverse=True)
+    c["label"] = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, labels)) + r")\s*:\s*")
+    c["title_stops"] = re.compile(g["title"]["stops"])
+    c["not_name_chars"] = re.compile(g["signer"]["not_name_chars"])
+    c["period"] = re.compile(g["plan_year"]["period"])
+    c["title_year"] = re.compile(g["plan_year"]["title"])
+    c["purpose_heading"] = re.compile(g["plan_year"]["purpose_heading"])
+    c["purpose_year"] = re.compile(g["plan_year"]["purpose_year"])
     types = sorted(g["legal"]["types"], key=len, reverse=True)
-    g["_type_before"] = re.compile(r"(?i)(" + "|".join(map(re.escape, types)) + r")\s+(?:số\s+)?$")
+    c["type_before"] = re.compile(r"(?i)(" + "|".join(map(re.escape, types)) + r")\s+(?:số\s*:?\s*)?$")
+    heads = g["issuer"]["heads"] + g["issuer"]["subordinate"]
+    c["head"] = re.compile(r"^(?:" + "|".join(re.escape(h.strip()) for h in heads) + r")\b")
+    lv = sorted((x.upper() for x in g["issuer"]["levels"]), key=len, reverse=True)
+    c["level"] = re.compile(r"^(?:" + "|".join(map(re.escape, lv)) + r")\b")
+    g["_c"] = c
     return g
 
 
-def document_lines(doc: Document, stop_at_table: int | None = None) -> list[str]:
-    """Return the document's lines in reading order (small tables flattened column by column)."""
-    out: list[str] = []
+def _c() -> dict[str, Any]:
+    return _g()["_c"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines of the document
+
+
+def _clean(line: str) -> str:
+    """Return a line without table pipes and old spellings, spaces collapsed."""
+    s = line.strip().strip("|").strip()
+    for old, new in _g()["issuer"]["fold"].items():
+        s = s.replace(old, new)
+    return " ".join(s.split())
+
+
+def _is_summary_table(tbl: Table) -> bool:
+    """Return True for a portal's summary table ("Số hiệu: | 37/QĐ-UBND | Loại văn bản: | ...")."""
+    labels = _g()["portal"]["labels"]
+    hits = sum(1 for row in tbl.rows for c in row.cells if c.text.strip().rstrip(":").strip() in labels)
+    return hits >= 2
+
+
+def _is_signature_table(tbl: Table) -> bool:
+    """Return True for a small table holding the signing block ("Nơi nhận: | TM. ỦY BAN NHÂN DÂN")."""
+    if tbl.n_cols > 3:
+        return False
+    text = " ".join(c.text for row in tbl.rows for c in row.cells).upper()
+    return "NƠI NHẬN" in text or any(t in text for t in _g()["signer"]["titles"])
+
+
+def _table_lines(tbl: Table, by_row: bool) -> list[str]:
+    """Return a small table's cell lines, row by row or column by column."""
+    cells = [(r, c) for r, row in enumerate(tbl.rows) for c in row.cells if not c.merged_from_above]
+    if not by_row:
+        cells.sort(key=lambda rc: (rc[1].col, rc[0]))
+    return [ln for _, c in cells for ln in c.text.split("\n")]
+
+
+@dataclass
+class _Front:
+    """The lines of a document in reading order and the portal's summary as evidence."""
+
+    lines: list[str] = field(default_factory=list)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+def _add_summary(ev: dict[str, str], pairs: list[tuple[str, str]]) -> None:
+    fields = _g()["portal"]["labels"]
+    for label, value in pairs:
+        key = fields.get(label.strip().rstrip(":").strip(), "")
+        if key and value.strip() and key not in ev:
+            ev[key] = value.strip()
+
+
+def _summary_pairs(line: str) -> list[tuple[str, str]]:
+    """Return the "label: value" pairs of a portal summary line, or [] for any other line."""
+    marks = list(_c()["label"].finditer(line))
+    if not marks or marks[0].start() > 0:
+        return []
+    return [(m.group(1), line[m.end() : marks[i + 1].start() if i + 1 < len(marks) else None]) for i, m in enumerate(marks)]
+
+
+def read_lines(doc: Document, stop_at_table: int | None = None) -> _Front:
+    """Return the document's cleaned lines (small tables flattened) and its portal summary."""
+    front = _Front()
+    raw: list[str] = []
     for blk in doc.blocks:
         if isinstance(blk, Paragraph):
-            out.extend(ln.strip() for ln in blk.text.split("\n") if ln.strip())
+            raw.extend(blk.text.split("\n"))
         elif isinstance(blk, Table):
             if stop_at_table is not None and blk.index >= stop_at_table:
                 break
-            if blk.n_cols <= 3 and len(blk.rows) <= 4:
-                for col in range(blk.n_cols):
-                    for row in blk.rows:
-                        c = row.cell_at(col)
-                        if c is not None and c.col == col and not c.merged_from_above:
-                            out.extend(ln.strip() for ln in c.text.split("\n") if ln.strip())
-    return out
+            if _is_summary_table(blk):
+                cells = [c.text for row in blk.rows for c in row.cells]
+                _add_summary(front.evidence, list(zip(cells[0::2], cells[1::2], strict=False)))
+            elif _is_signature_table(blk):
+                raw.extend(_table_lines(blk, by_row=True))
+            elif blk.n_cols <= 3 and len(blk.rows) <= 4:
+                raw.extend(_table_lines(blk, by_row=False))
+    for ln in raw:
+        s = _clean(ln)
+        if not s or _c()["chrome"].match(s):
+            continue
+        pairs = _summary_pairs(s)
+        if pairs:
+            _add_summary(front.evidence, pairs)
+            continue
+        front.lines.append(s)
+    front.lines = _join_wrapped(front.lines)
+    return front
+
+
+def document_lines(doc: Document, stop_at_table: int | None = None) -> list[str]:
+    """Return the document's lines in reading order (small tables flattened)."""
+    return read_lines(doc, stop_at_table).lines
+
+
+def _cut_motto(line: str) -> str:
+    """Return a line with the national motto and rules cut out."""
+    s = line
+    for pat in _c()["motto"]:
+        s = pat.sub(" ", s)
+    return " ".join(s.split())
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Join the pieces an export split: "ỦY / BAN NHÂN DÂN", "Số: / 258/KH-UBND", "ngày 28 / tháng 05"."""
+    out: list[str] = []
+    c = _c()
+    for ln in lines:
+        if out:
+            prev = out[-1]
+            one_caps_word = prev.isupper() and " " not in prev and len(prev) <= 6 and ln[:1].isupper() and ln.split()[0].isupper()
+            if (
+                one_caps_word
+                or re.fullmatch(r"Số\s*[:.]", prev)
+                or c["wrapped_tail"].search(prev) and ln.startswith("tháng")
+                or (len(prev) <= 12 and prev[:1].isupper() and c["wrapped_head"].match(ln))
+            ):
+                out[-1] = f"{prev} {ln}"
+                continue
+        out.append(ln)
+    return [s for s in (_cut_motto(x) for x in out) if s]
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of places and bodies
 
 
 def _date(d: str, m: str, y: str) -> dt.date | None:
@@ -74,90 +215,224 @@ def _short_issuer(org: str) -> str:
     s = " ".join(org.split())
     for long, short in g["issuer"]["short"].items():
         s = re.sub(re.escape(long), short, s, flags=re.IGNORECASE)
-    # Lower-case the administrative level, title-case the name after it.
+    keep = set(g["issuer"]["short"].values())  # abbreviations stay upper case: "UBND"
     for lvl in sorted(g["issuer"]["levels"], key=len, reverse=True):
-        m = re.search(rf"(?i)\b{re.escape(lvl)}\s+(.+)$", s)
+        m = re.search(rf"(?i)(?:^|\s){re.escape(lvl)}\s+(.+)$", s)
         if m:
             head = s[: m.start()].strip()
-            keep = set(g["issuer"]["short"].values())  # abbreviations stay upper case: "UBND"
             head = " ".join(w if w in keep else _titlecase_place(w) for w in head.split())
-            return f"{head} {lvl} {_titlecase_place(m.group(1))}".strip()
-    return _titlecase_place(s)
+            return f"{head} {lvl} {_titlecase_place(m.group(1).strip())}".strip()
+    return " ".join(w if w in keep else _titlecase_place(w) for w in s.split())
 
 
-def _province(issuer: str | None, place: str | None) -> str | None:
-    """Return the province name from the issuer ("UBND tỉnh X") or the place line."""
-    if issuer:
-        m = re.search(r"(?i)\b(?:tỉnh|thành phố)\s+(.+)$", issuer)
-        if m:
-            return m.group(1).strip()
-    if place:
-        return re.sub(r"(?i)^(tỉnh|thành phố|tp\.?)\s+", "", place).strip()
+def _province_name(text: str | None) -> str | None:
+    """Return the province named by ``text`` ("Tỉnh Hòa Bình", "Hải Phòng", "TP. Hồ Chí Minh")."""
+    if not text:
+        return None
+    s = re.sub(r"(?i)^(?:tỉnh|thành phố|tp\.?)\s+", "", _titlecase_place(text.strip())).strip()
+    for name in sorted(_g()["issuer"]["provinces"], key=len, reverse=True):
+        if s.lower() == name.lower():
+            return name
     return None
 
 
-def _issuer(lines: list[str]) -> str | None:
-    """Return the issuer from the header block, or from the signing authority line."""
-    g = _g()
-    motto = [m.upper() for m in g["issuer"]["motto"]]
-    head: list[str] = []
-    types = g["doc_types"]
-    for ln in lines[:12]:
-        up = ln.upper()
-        if up.strip().rstrip(":") in types:
-            head = []  # reached the document's own heading: there is no issuer block
-            break
-        if any(up.startswith(m[:20]) for m in motto) or up.startswith("SỐ") or "NGÀY" in up:
-            if head:
-                break
-            continue
-        if ln.isupper() and len(ln) < 80:
-            head.append(ln)
-        elif head:
-            break
-    if head:
-        subs = tuple(g["issuer"]["subordinate"])
-        for k in range(1, len(head)):
-            if head[k].startswith(subs):
-                # "UBND TỈNH LONG AN / SỞ CÔNG THƯƠNG": the department issues, in its province.
-                dept = _short_issuer(" ".join(head[k:]))
-                parent = _short_issuer(" ".join(head[:k]))
-                lvl = re.search(r"\b(?:tỉnh|thành phố)\s+.+$", parent)
-                if lvl and not re.search(r"\b(?:tỉnh|thành phố)\b", dept):
-                    dept = f"{dept} {lvl.group(0)}"
-                return dept
-        return _short_issuer(" ".join(head))
-    for ln in lines[:60]:
-        for pat in g["_authority"]:
-            m = pat.match(ln)
-            if m:
-                return _short_issuer(m.group("org"))
-    return None
+def _province_of(issuer: str) -> str | None:
+    """Return the province in an issuer's name ("UBND tỉnh X", "Sở Y tỉnh X", "UBND thành phố X")."""
+    m = re.search(r"\b(?:tỉnh|thành phố)\s+(.+)$", issuer)
+    return _province_name(m.group(1)) if m else None
 
 
-def _doc_type(lines: list[str]) -> tuple[str | None, int]:
-    """Return (document type, index of its heading line)."""
-    types = _g()["doc_types"]
+def _with_province(org: str, province: str) -> str:
+    """Return a body's name completed with its province: "UBND" -> "UBND tỉnh Hà Tĩnh"."""
+    lvl = "thành phố" if province in _g()["issuer"]["central_cities"] else "tỉnh"
+    return f"{org} {lvl} {province}"
+
+
+def _segments(lines: list[str]) -> list[str]:
+    """Return the bodies named in the header lines, parent first ("UBND TỈNH X", "SỞ Y")."""
+    c = _c()
+    segs: list[str] = []
+    for ln in lines:
+        if c["head"].match(ln) or not segs:
+            segs.append(ln)
+        else:
+            segs[-1] = f"{segs[-1]} {ln}"
+    # A stray repeat of the opening ("ỦY BAN NHÂN DÂN TỈNH" above "ỦY BAN NHÂN DÂN / TỈNH X").
+    return [s for i, s in enumerate(segs) if not any(t.startswith(s) and t != s for t in segs[i + 1 :])]
+
+
+def _complete(seg: str) -> bool:
+    """Return True when a body's name says where it is ("... TỈNH HÀ TĨNH", "SỞ CÔNG THƯƠNG")."""
+    s = _short_issuer(seg)
+    if re.match(r"^(?:UBND|HĐND)$", s):
+        return False
+    return not re.search(r"(?i)\b(?:tỉnh|thành phố|huyện|thị xã|quận)$", s)
+
+
+# ---------------------------------------------------------------------------------------------
+# The header block
+
+
+@dataclass
+class _Header:
+    issuer_lines: list[str] = field(default_factory=list)
+    number: str | None = None
+    saw_number: bool = False
+    place: str | None = None
+    date: dt.date | None = None
+    saw_date: bool = False
+    end: int = 0  # index of the first line after the number / place-date lines
+
+
+def _repair_code(num: str) -> str:
+    """Restore the hyphen a PDF export lost: "2014/QĐUBND" -> "2014/QĐ-UBND", "61/2018/NĐCP" -> "61/2018/NĐ-CP"."""
+    head, _, code = num.rpartition("/")
+    if not head or "-" in num or not code.isupper():
+        return num
+    for t in sorted(_g()["type_codes"], key=len, reverse=True):
+        if t != "examples" and code.startswith(t) and len(code) - len(t) >= 2:
+            return f"{head}/{t}-{code[len(t):]}"
+    return num
+
+
+def _header(lines: list[str]) -> _Header:
+    """Return the header block: issuer lines, number, place and date."""
+    c = _c()
+    h = _Header()
+    anchor = None
+    for i, ln in enumerate(lines[:80]):
+        m = c["number_line"].search(ln)
+        if m and "/" in m.group("num"):
+            h.saw_number = True
+            num = re.sub(r"\s+", "", m.group("num"))
+            h.number = None if num.startswith("/") else _repair_code(num)
+            anchor = i if anchor is None else anchor
+            h.end = max(h.end, i + 1)
+            rest = (ln[: m.start()] + " " + ln[m.end() :]).strip()
+        else:
+            rest = ln
+        dm = c["place_date"].search(rest)
+        if dm and not h.saw_date:
+            h.saw_date = True
+            h.place = dm.group("place").strip()
+            h.date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
+            anchor = i if anchor is None else anchor
+            h.end = max(h.end, i + 1)
+        if h.saw_number and h.saw_date:
+            break
+    if anchor is None:
+        return h
+    # The issuer: the capitalised lines just above the number (the motto already cut out), or the
+    # part of the number's line before "Số:".
+    first = lines[anchor]
+    m = c["number_line"].search(first)
+    pre = first[: m.start()].strip() if m else ""
+    picked: list[str] = [pre] if pre and pre.isupper() else []
+    for ln in reversed(lines[:anchor]):
+        if not (ln.isupper() and len(ln) < 90):
+            break
+        picked.insert(0, ln)
+    h.issuer_lines = picked
+    return h
+
+
+def _issuer(h: _Header, lines: list[str], ev: dict[str, str]) -> tuple[str | None, str | None]:
+    """Return (issuer, parent body) from the header, else the authority line, the portal or the number."""
+    c = _c()
+    segs = _segments(h.issuer_lines)
+    issuer = _short_issuer(segs[-1]) if segs else None
+    parent = _short_issuer(segs[-2]) if len(segs) > 1 else None
+    if issuer and _complete(segs[-1]):
+        if parent and re.match(r"^(?:Sở|Ban|Văn Phòng|Cục|Chi Cục|Trung Tâm|Phòng|Thanh Tra|Công An)\b", issuer):
+            prov = _province_of(parent)
+            if prov and not _province_of(issuer):
+                issuer = _with_province(issuer, prov)
+        return issuer, parent
+    # The name lost its place: read it from the authority line, the text, the portal, the place.
+    for ln in lines[:120]:
+        m = c["authority"].match(ln)
+        if m and (not issuer or _short_issuer(m.group("org")).startswith(issuer)):
+            return _short_issuer(m.group("org")), parent
+    body = issuer or _code_issuer(h.number)
+    prov = _province_name(h.place) or _province_name(ev.get("issuer"))
+    named = c["named_in_text"].search(" ".join(lines))
+    if body is None and prov is None:
+        return (_short_issuer(named.group("org")) if named else None), parent
+    if prov is None and named:
+        prov = _province_name(named.group("name"))
+    if body and prov:
+        return _with_province(body, prov), parent
+    return body, parent
+
+
+def _code_issuer(number: str | None) -> str | None:
+    """Return the body named by a number's issuer code: "45/KH-SCT" -> "Sở Công Thương"."""
+    if not number or "-" not in number:
+        return None
+    codes = _g()["issuer"]["codes"]
+    code = number.rsplit("/", 1)[-1].split("-")[1] if number.rsplit("/", 1)[-1].count("-") else ""
+    return codes.get(code) if isinstance(codes.get(code), str) else None
+
+
+def _province(issuer: str | None, parent: str | None, place: str | None, lines: list[str], ev: dict[str, str]) -> str | None:
+    """Return the province: of the issuer, of its parent body, else the one the text names most."""
+    for name in (issuer, parent):
+        if name and (p := _province_of(name)):
+            return p
+    if issuer and re.search(r"\b(?:huyện|thị xã|quận|thị trấn|phường|xã|thành phố)\s", issuer):
+        named = Counter(
+            p for ln in lines for m in _c()["province_mention"].finditer(ln) if (p := _province_name(m.group("name")))
+        )
+        if named:
+            return named.most_common(1)[0][0]
+    return _province_name(ev.get("issuer")) or _province_name(place) or (
+        place.strip() if place and not issuer else None
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Type, title, signer, legal bases, plan year
+
+
+def _front_end(lines: list[str]) -> int:
+    """Return the index of the first preamble or body line (the end of the heading block)."""
+    c = _c()
     for i, ln in enumerate(lines):
+        if c["legal_end"].match(ln) or ln.startswith(tuple(_g()["legal"]["openers"])) or ln.startswith("- Căn cứ"):
+            return i
+    return len(lines)
+
+
+def _doc_type(lines: list[str], h: _Header, ev: dict[str, str]) -> tuple[str | None, int]:
+    """Return (document type, index of its heading line or -1): heading, else the number's code, else the portal."""
+    g = _g()
+    types = g["doc_types"]
+    for i, ln in enumerate(lines[: max(_front_end(lines), 1) + 1]):
         key = ln.strip().rstrip(":").upper()
-        if key in types and not ln.strip().endswith(":"):
+        if key in types and not ln.strip().endswith(":") and ln.isupper():
             return types[key], i
-    return None, -1
+    if h.number and "/" in h.number:
+        code = h.number.rsplit("/", 1)[-1]
+        first = code.split("-")[0]
+        if first in g["type_codes"] and first != "examples":
+            return g["type_codes"][first], -1
+        if first in g["issuer"]["codes"]:
+            return "Công văn", -1
+    kind = ev.get("doc_type")
+    return (kind if kind in set(types.values()) else None), -1
 
 
 def _title(lines: list[str], at: int) -> str | None:
-    """Return the title lines under the type heading, joined with one space."""
+    """Return the title lines under the type heading (or after the header), joined with one space."""
     if at < 0:
         return None
+    c = _c()
     out: list[str] = []
-    for ln in lines[at + 1 : at + 6]:
-        low = ln.lower()
-        if low.startswith(("căn cứ", "thực hiện", "theo đề nghị", "(ban hành", "số:")):
+    for ln in lines[at + 1 : at + 8]:
+        if c["title_stops"].match(ln) or c["authority"].match(ln) or re.match(r"^(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)", ln):
             break
-        if out and ln.isupper() and not out[-1].isupper():
+        if out and ln.isupper() != out[-1].isupper():
             break  # the authority line ("ỦY BAN NHÂN DÂN TỈNH ...") under a mixed-case title
-        if any(pat.match(ln) for pat in _g()["_authority"]) or re.match(r"^(ỦY BAN|UBND|HỘI ĐỒNG)", ln):
-            break
         out.append(ln)
     return " ".join(out) if out else None
 
@@ -170,14 +445,11 @@ def _signer(lines: list[str]) -> str | None:
     start = None
     for i, ln in enumerate(lines):
         s = ln.strip().strip("*").strip()
-        if s.upper().rstrip(".") .endswith(titles) and s.isupper() and len(s) < 60:
+        if s.upper().rstrip(".").endswith(titles) and s.isupper() and len(s) < 60:
             start = i
             break
     if start is None:
-        for i, ln in enumerate(lines):
-            if ln.lower().startswith("nơi nhận"):
-                start = i
-                break
+        start = next((i for i, ln in enumerate(lines) if ln.lower().startswith("nơi nhận")), None)
     if start is None:
         return None
     for ln in lines[start + 1 : start + 40]:
@@ -185,37 +457,47 @@ def _signer(lines: list[str]) -> str | None:
         words = s.split()
         if not 2 <= len(words) <= 5 or s.lower().startswith(not_names):
             continue
-        if all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words) and not re.search(r"[\d:;,.()]", s):
+        if all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words) and not _c()["not_name_chars"].search(s):
             return s
     return None
 
 
+def _preamble(lines: list[str]) -> list[str]:
+    """Return the preamble's basis paragraphs ("Căn cứ ..." / "Thực hiện ..."), wrapped lines joined."""
+    c = _c()
+    openers = tuple(_g()["legal"]["openers"])
+    paras: list[str] = []
+    open_para = False
+    for ln in lines:
+        s = ln[1:].strip() if ln.startswith("-") else ln
+        if s.startswith(openers):
+            paras.append(s)
+            open_para = True
+        elif c["legal_end"].match(s) and paras:
+            break
+        elif c["legal_stops"].match(s) or ln.isupper():
+            open_para = False
+        elif open_para:
+            paras[-1] = f"{paras[-1]} {s}"
+    return paras
+
+
 def _legal_bases(lines: list[str]) -> list[LegalBasis]:
     """Return the numbered documents cited in the preamble, first appearance first, deduplicated."""
-    g = _g()
-    openers = tuple(o.lower() for o in g["legal"]["openers"])
+    c = _c()
     out: list[LegalBasis] = []
     seen: set[str] = set()
-    in_preamble = False
-    for ln in lines:
-        if g["_legal_end"].match(ln.strip()):
-            if in_preamble:
-                break
-            continue
-        if not ln.lower().startswith(openers):
-            continue
-        in_preamble = True
-        for m in g["_legal_num"].finditer(ln):
-            num = re.sub(r"\s+", "", m.group("num")).replace("ND-", "NĐ-")
+    for para in _preamble(lines):
+        for m in c["legal_num"].finditer(para):
+            num = _repair_code(re.sub(r"\s+", "", m.group("num")).replace("ND-", "NĐ-"))
             if num in seen:
                 continue
             seen.add(num)
-            before = ln[max(0, m.start() - 40) : m.start()]
-            tm = g["_type_before"].search(before)
-            after = ln[m.end() : m.end() + 40]
+            tm = c["type_before"].search(para[max(0, m.start() - 40) : m.start()].rstrip("s"))
+            after = para[m.end() : m.end() + 40]
             date = None
-            dm = re.match(r"\s*ngày\s+" + g["date"]["numeric"], after) or re.match(
-                r"\s*ngày\s+" + g["date"]["words"], after
+            dm = re.match(r",?\s*ngày\s+" + _g()["date"]["numeric"], after) or re.match(
+                r",?\s*ngày\s+" + _g()["date"]["words"], after
             )
             if dm:
                 date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
@@ -223,52 +505,76 @@ def _legal_bases(lines: list[str]) -> list[LegalBasis]:
     return out
 
 
-def extract_metadata(doc: Document, first_task_table: int | None = None) -> DocumentMeta:
-    """Return the document metadata read from the front matter of ``doc``."""
-    g = _g()
-    lines = document_lines(doc, stop_at_table=first_task_table)
+def _plan_year(title: str | None, lines: list[str]) -> tuple[int | None, str | None]:
+    """Return (plan year, period) from the title, else from the purpose section."""
+    c = _c()
+    t = title or ""
+    pm = c["period"].search(t)
+    if pm:
+        return int(pm.group("y")), f"{pm.group('y')}-{pm.group('y2')}"
+    ym = c["title_year"].search(t)
+    if ym:
+        return int(ym.group("y")), None
+    for i, ln in enumerate(lines):
+        if c["purpose_heading"].match(ln):
+            for body in lines[i + 1 : i + 15]:
+                if re.match(r"^[IVX]+\.\s", body):
+                    break
+                m = c["purpose_year"].search(body)
+                if m:
+                    return int(m.group("y")), None
+            break
+    return None, None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read_metadata(doc: Document, first_task_table: int | None = None) -> tuple[DocumentMeta, list[str]]:
+    """Return the document metadata read from the front matter of ``doc`` and reading warnings."""
+    c = _c()
+    warnings: list[str] = []
+    front = read_lines(doc, stop_at_table=first_task_table)
+    lines, ev = front.lines, front.evidence
     meta = DocumentMeta()
-    meta.doc_type, at = _doc_type(lines)
-    meta.title = _title(lines, at)
-    meta.issuer = _issuer(lines)
-    saw_number = saw_date = False
-    for ln in lines[:40]:
-        m = g["_number_line"].match(ln)
-        if m and "/" in m.group("num"):
-            saw_number = True
-            num = re.sub(r"\s+", "", m.group("num"))
-            meta.doc_number = None if num.startswith("/") else num
-            break
-    for ln in lines[:60]:
-        # A PDF may put "Số: ..." and "<place>, ngày ..." on one line.
-        m = g["_place_date"].match(g["_number_line"].sub("", ln).strip())
-        if m:
-            saw_date = True
-            meta.place = m.group("place").strip()
-            meta.issue_date = _date(m.group("d"), m.group("m"), m.group("y"))
-            break
-    if not (saw_number and saw_date):
+    h = _header(lines)
+    meta.doc_number = h.number
+    meta.place, meta.issue_date = h.place, h.date
+    if not (h.saw_number and h.saw_date):
         # No header block: "(Ban hành kèm theo Quyết định số 45/QĐ-UBND ngày 07 tháng 01 năm 2022)".
-        for ln in lines:
-            m = g["_attached"].search(ln)
-            if not m:
-                continue
-            if not saw_number:
-                meta.doc_number = re.sub(r"\s+", "", m.group("num"))
-            if not saw_date and m.group("date"):
-                dm = g["_numeric"].search(m.group("date")) or g["_words"].search(m.group("date"))
+        joined = " ".join(lines)
+        m = c["attached"].search(joined)
+        if m:
+            if not h.saw_number:
+                meta.doc_number = _repair_code(re.sub(r"\s+", "", m.group("num")))
+            if not h.saw_date and m.group("date"):
+                dm = c["numeric"].search(m.group("date")) or c["words"].search(m.group("date"))
                 if dm:
                     meta.issue_date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
-            break
-    meta.province = _province(meta.issuer, meta.place)
+    if meta.doc_number is None and not h.saw_number and ev.get("doc_number"):
+        meta.doc_number = re.sub(r"\s+", "", ev["doc_number"])
+    if meta.issue_date is None and not h.saw_date and ev.get("issue_date"):
+        dm = c["numeric"].search(ev["issue_date"])
+        if dm:
+            meta.issue_date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
+    meta.doc_type, at = _doc_type(lines, h, ev)
+    meta.title = _title(lines, at if at >= 0 else (h.end - 1 if h.end else -1))
+    meta.issuer, parent = _issuer(h, lines, ev)
+    meta.province = _province(meta.issuer, parent, meta.place, lines, ev)
     # A standalone plan is signed after its task table: look there when the front matter has none.
     meta.signer = _signer(lines)
     if meta.signer is None and first_task_table is not None:
         meta.signer = _signer(document_lines(doc))
+    if meta.signer is None and ev.get("signer"):
+        meta.signer = ev["signer"]
     meta.legal_bases = _legal_bases(lines)
-    ym = re.search(g["plan_year"]["title"], meta.title or "")
-    if ym:
-        meta.plan_year = int(ym.group("y"))
-    elif meta.issue_date:
+    meta.plan_year, meta.plan_period = _plan_year(meta.title, lines)
+    if meta.plan_year is None and meta.issue_date:
         meta.plan_year = meta.issue_date.year
-    return meta
+        warnings.append(f"plan year {meta.plan_year} inferred from the issue date (no year in the title or purpose)")
+    return meta, warnings
+
+
+def extract_metadata(doc: Document, first_task_table: int | None = None) -> DocumentMeta:
+    """Return the document metadata read from the front matter of ``doc``."""
+    return read_metadata(doc, first_task_table)[0]

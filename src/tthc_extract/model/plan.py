@@ -96,6 +96,7 @@ class DocumentMeta(BaseModel):
     signer: str | None = None
     title: str | None = None
     plan_year: int | None = None
+    plan_period: str | None = None  # "2021-2025" when the title names a period (plan_year is its first year)
     legal_bases: list[LegalBasis] = Field(default_factory=list)
 
 
