@@ -131,3 +131,34 @@ def test_place_date_examples(text: str) -> None:
 @pytest.mark.parametrize(("title", "year"), G["plan_year"]["title_examples"])
 def test_plan_year_title_examples(title: str, year: int) -> None:
     assert (md._plan_year(title, [])[0] or 0) == year
+
+
+@pytest.mark.parametrize(("prev", "line"), [tuple(e) for w in G["date"]["wraps"] for e in w["examples"]])
+def test_header_pieces_joined(prev: str, line: str) -> None:
+    assert md._join_wrapped([prev, line]) == [f"{prev} {line}"]
+
+
+@pytest.mark.parametrize(("prev", "line"), [("QUYẾT ĐỊNH", "Về việc ban hành Kế hoạch"), ("Số: 12/QĐ-UBND", "Hà Nội, ngày 05 tháng 3 năm 2020")])
+def test_header_lines_kept_apart(prev: str, line: str) -> None:
+    assert md._join_wrapped([prev, line]) == [prev, line]
+
+
+@pytest.mark.parametrize("text", G["title"]["may_open_examples"])
+def test_title_may_open_like_a_preamble(text: str) -> None:
+    assert md._title(["KẾ HOẠCH", text, "Căn cứ Nghị định số 63/2010/NĐ-CP;"], 0, under_heading=True) == text
+
+
+def test_preamble_under_heading_is_not_a_title() -> None:
+    lines = ["KẾ HOẠCH", "Thực hiện Quyết định số 12/QĐ-UBND ngày 05/01/2021 của UBND tỉnh;"]
+    assert md._title(lines, 0, under_heading=True) is None
+
+
+def test_signature_rows_after_task_table_and_deadlines_against_title_year() -> None:
+    """Portal pipe text: the signing block runs on as rows of the task table; the plan year is the title's."""
+    plan = extract(LAYOUTS / "r28_yenbai_2021_kh_stp.txt")
+    assert plan.document.signer == "Hoàng Thị Mai Hoa" and plan.document.plan_year == 2021
+    by_raw = {r.deadline_raw: r.deadline for r in plan.rows}
+    assert by_raw["Đồng thời với việc công bố"].kind == "event"
+    t10 = by_raw["Trước T10/2021"]
+    assert (t10.kind, str(t10.start), str(t10.end)) == ("month", "2021-10-01", "2021-10-31")
+    assert not any("inferred from the issue date" in w for w in plan.warnings)

@@ -36,8 +36,7 @@ def _g() -> dict[str, Any]:
     c["place_date"] = re.compile(g["date"]["place_date"])
     c["numeric"] = re.compile(g["date"]["numeric"])
     c["words"] = re.compile(g["date"]["words"])
-    c["wrapped_tail"] = re.compile(g["date"]["wrapped_tail"])
-    c["wrapped_head"] = re.compile(g["date"]["wrapped_head"])
+    c["wraps"] = [(re.compile(w["prev"]), re.compile(w["next"]), int(w.get("prev_max", 0))) for w in g["date"]["wraps"]]
     c["legal_stops"] = re.compile(g["legal"]["stops"])
     c["legal_end"] = re.compile(g["legal"]["end"])
     c["legal_num"] = re.compile(g["legal"]["number"])
@@ -49,6 +48,8 @@ def _g() -> dict[str, Any]:
     labels = sorted(g["portal"]["labels"], key=len, reverse=True)
     c["label"] = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, labels)) + r")\s*:\s*")
     c["title_stops"] = re.compile(g["title"]["stops"])
+    c["title_authority"] = re.compile(g["title"]["authority_starts"])
+    c["title_may_open"] = re.compile(g["title"]["may_open"])
     c["not_name_chars"] = re.compile(g["signer"]["not_name_chars"])
     c["period"] = re.compile(g["plan_year"]["period"])
     c["title_year"] = re.compile(g["plan_year"]["title"])
@@ -60,8 +61,21 @@ def _g() -> dict[str, Any]:
     c["head"] = re.compile(r"^(?:" + "|".join(re.escape(h.strip()) for h in heads) + r")\b")
     lv = sorted((x.upper() for x in g["issuer"]["levels"]), key=len, reverse=True)
     c["level"] = re.compile(r"^(?:" + "|".join(map(re.escape, lv)) + r")\b")
+    c["province_prefix"] = re.compile(r"(?i)^(?:" + _alternatives(g["issuer"]["province_prefixes"]) + r")\s+")
+    c["province_of"] = re.compile(r"\b(?:" + _alternatives(g["issuer"]["province_levels"]) + r")\s+(.+)$")
+    c["bare_short"] = re.compile(r"^(?:" + _alternatives(g["issuer"]["short"].values()) + r")$")
+    c["ends_at_level"] = re.compile(r"(?i)\b(?:" + _alternatives(g["issuer"]["levels"]) + r")$")
+    c["subordinate"] = re.compile(r"(?i)^(?:" + _alternatives(g["issuer"]["subordinate"]) + r")\b")
+    c["local_level"] = re.compile(r"\b(?:" + _alternatives(g["issuer"]["local_levels"]) + r")\s")
+    c["date_after"] = re.compile(g["legal"]["date_after"] + "(?:" + g["date"]["numeric"] + "|" + g["date"]["words"] + ")")
+    c["section_heading"] = re.compile(g["plan_year"]["section_heading"])
     g["_c"] = c
     return g
+
+
+def _alternatives(words: Any) -> str:
+    """Return a regex alternation of literal words, longest first (so "thị xã" wins over "xã")."""
+    return "|".join(re.escape(w.strip()) for w in sorted(words, key=len, reverse=True))
 
 
 def _c() -> dict[str, Any]:
@@ -91,8 +105,28 @@ def _is_signature_table(tbl: Table) -> bool:
     """Return True for a small table holding the signing block ("Nơi nhận: | TM. ỦY BAN NHÂN DÂN")."""
     if tbl.n_cols > 3:
         return False
-    text = " ".join(c.text for row in tbl.rows for c in row.cells).upper()
-    return "NƠI NHẬN" in text or any(t in text for t in _g()["signer"]["titles"])
+    return _holds_signature(" ".join(c.text for row in tbl.rows for c in row.cells))
+
+
+def _signature_rows(doc: Document, tail: int = 4) -> list[str]:
+    """Return the lines of the signing rows a text export ran into the task table's last rows.
+
+    Portal text prints the signature block as more pipe rows ("| Nơi nhận: ... | GIÁM ĐỐC |",
+    "| | Name |") right after the task rows, so a table reader takes them as rows of that table."""
+    for blk in reversed(doc.blocks):
+        if not isinstance(blk, Table) or not blk.rows:
+            continue
+        rows = blk.rows[-tail:]
+        for i, row in enumerate(rows):
+            if _holds_signature(" ".join(c.text for c in row.cells)):
+                return [ln for r in rows[i:] for c in r.cells for ln in c.text.split("\n")]
+    return []
+
+
+def _holds_signature(text: str) -> bool:
+    """Return True for text of a signing block: "Nơi nhận" or a signing title."""
+    up = text.upper()
+    return "NƠI NHẬN" in up or any(t in up for t in _g()["signer"]["titles"])
 
 
 def _table_lines(tbl: Table, by_row: bool) -> list[str]:
@@ -170,20 +204,21 @@ def _cut_motto(line: str) -> str:
     return " ".join(s.split())
 
 
+def _wrapped(prev: str, ln: str) -> bool:
+    """Return True when ``ln`` continues the header piece ``prev`` (the [[date.wraps]] of the grammar)."""
+    return any(
+        p.search(prev) and n.search(ln) and (not most or len(prev) <= most) for p, n, most in _c()["wraps"]
+    )
+
+
 def _join_wrapped(lines: list[str]) -> list[str]:
     """Join the pieces an export split: "ỦY / BAN NHÂN DÂN", "Số: / 258/KH-UBND", "ngày 28 / tháng 05"."""
     out: list[str] = []
-    c = _c()
     for ln in lines:
         if out:
             prev = out[-1]
             one_caps_word = prev.isupper() and " " not in prev and len(prev) <= 6 and ln[:1].isupper() and ln.split()[0].isupper()
-            if (
-                one_caps_word
-                or re.fullmatch(r"Số\s*[:.]", prev)
-                or c["wrapped_tail"].search(prev) and ln.startswith("tháng")
-                or (len(prev) <= 12 and prev[:1].isupper() and c["wrapped_head"].match(ln))
-            ):
+            if one_caps_word or _wrapped(prev, ln):
                 out[-1] = f"{prev} {ln}"
                 continue
         out.append(ln)
@@ -229,7 +264,7 @@ def _province_name(text: str | None) -> str | None:
     """Return the province named by ``text`` ("Tỉnh Hòa Bình", "Hải Phòng", "TP. Hồ Chí Minh")."""
     if not text:
         return None
-    s = re.sub(r"(?i)^(?:tỉnh|thành phố|tp\.?)\s+", "", _titlecase_place(text.strip())).strip()
+    s = _c()["province_prefix"].sub("", _titlecase_place(text.strip())).strip()
     for name in sorted(_g()["issuer"]["provinces"], key=len, reverse=True):
         if s.lower() == name.lower():
             return name
@@ -238,7 +273,7 @@ def _province_name(text: str | None) -> str | None:
 
 def _province_of(issuer: str) -> str | None:
     """Return the province in an issuer's name ("UBND tỉnh X", "Sở Y tỉnh X", "UBND thành phố X")."""
-    m = re.search(r"\b(?:tỉnh|thành phố)\s+(.+)$", issuer)
+    m = _c()["province_of"].search(issuer)
     return _province_name(m.group(1)) if m else None
 
 
@@ -264,9 +299,7 @@ def _segments(lines: list[str]) -> list[str]:
 def _complete(seg: str) -> bool:
     """Return True when a body's name says where it is ("... TỈNH HÀ TĨNH", "SỞ CÔNG THƯƠNG")."""
     s = _short_issuer(seg)
-    if re.match(r"^(?:UBND|HĐND)$", s):
-        return False
-    return not re.search(r"(?i)\b(?:tỉnh|thành phố|huyện|thị xã|quận)$", s)
+    return not (_c()["bare_short"].match(s) or _c()["ends_at_level"].search(s))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,7 +376,7 @@ def _issuer(h: _Header, lines: list[str], ev: dict[str, str]) -> tuple[str | Non
     issuer = _short_issuer(segs[-1]) if segs else None
     parent = _short_issuer(segs[-2]) if len(segs) > 1 else None
     if issuer and _complete(segs[-1]):
-        if parent and re.match(r"^(?:Sở|Ban|Văn Phòng|Cục|Chi Cục|Trung Tâm|Phòng|Thanh Tra|Công An)\b", issuer):
+        if parent and c["subordinate"].match(issuer):
             prov = _province_of(parent)
             if prov and not _province_of(issuer):
                 issuer = _with_province(issuer, prov)
@@ -379,7 +412,7 @@ def _province(issuer: str | None, parent: str | None, place: str | None, lines: 
     for name in (issuer, parent):
         if name and (p := _province_of(name)):
             return p
-    if issuer and re.search(r"\b(?:huyện|thị xã|quận|thị trấn|phường|xã|thành phố)\s", issuer):
+    if issuer and _c()["local_level"].search(issuer):
         named = Counter(
             p for ln in lines for m in _c()["province_mention"].finditer(ln) if (p := _province_name(m.group("name")))
         )
@@ -422,14 +455,18 @@ def _doc_type(lines: list[str], h: _Header, ev: dict[str, str]) -> tuple[str | N
     return (kind if kind in set(types.values()) else None), -1
 
 
-def _title(lines: list[str], at: int) -> str | None:
-    """Return the title lines under the type heading (or after the header), joined with one space."""
+def _title(lines: list[str], at: int, under_heading: bool = False) -> str | None:
+    """Return the title lines under the type heading (or after the header), joined with one space.
+
+    ``under_heading``: ``at`` is the type heading's line, so the next line is the title (trích yếu)
+    even when it opens like a preamble line ("Thực hiện công tác ...")."""
     if at < 0:
         return None
     c = _c()
     out: list[str] = []
     for ln in lines[at + 1 : at + 8]:
-        if c["title_stops"].match(ln) or c["authority"].match(ln) or re.match(r"^(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)", ln):
+        opens_title = not out and under_heading and c["title_may_open"].match(ln) and not c["legal_num"].search(ln)
+        if (c["title_stops"].match(ln) and not opens_title) or c["authority"].match(ln) or c["title_authority"].match(ln):
             break
         if out and ln.isupper() != out[-1].isupper():
             break  # the authority line ("ỦY BAN NHÂN DÂN TỈNH ...") under a mixed-case title
@@ -496,9 +533,7 @@ def _legal_bases(lines: list[str]) -> list[LegalBasis]:
             tm = c["type_before"].search(para[max(0, m.start() - 40) : m.start()].rstrip("s"))
             after = para[m.end() : m.end() + 40]
             date = None
-            dm = re.match(r",?\s*ngày\s+" + _g()["date"]["numeric"], after) or re.match(
-                r",?\s*ngày\s+" + _g()["date"]["words"], after
-            )
+            dm = c["date_after"].match(after)
             if dm:
                 date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
             out.append(LegalBasis(number=num, type=tm.group(1).capitalize() if tm else None, date=date))
@@ -518,7 +553,7 @@ def _plan_year(title: str | None, lines: list[str]) -> tuple[int | None, str | N
     for i, ln in enumerate(lines):
         if c["purpose_heading"].match(ln):
             for body in lines[i + 1 : i + 15]:
-                if re.match(r"^[IVX]+\.\s", body):
+                if c["section_heading"].match(body):
                     break
                 m = c["purpose_year"].search(body)
                 if m:
@@ -558,13 +593,13 @@ def read_metadata(doc: Document, first_task_table: int | None = None) -> tuple[D
         if dm:
             meta.issue_date = _date(dm.group("d"), dm.group("m"), dm.group("y"))
     meta.doc_type, at = _doc_type(lines, h, ev)
-    meta.title = _title(lines, at if at >= 0 else (h.end - 1 if h.end else -1))
+    meta.title = _title(lines, at if at >= 0 else (h.end - 1 if h.end else -1), under_heading=at >= 0)
     meta.issuer, parent = _issuer(h, lines, ev)
     meta.province = _province(meta.issuer, parent, meta.place, lines, ev)
     # A standalone plan is signed after its task table: look there when the front matter has none.
     meta.signer = _signer(lines)
     if meta.signer is None and first_task_table is not None:
-        meta.signer = _signer(document_lines(doc))
+        meta.signer = _signer(document_lines(doc)) or _signer(_signature_rows(doc))
     if meta.signer is None and ev.get("signer"):
         meta.signer = ev["signer"]
     meta.legal_bases = _legal_bases(lines)
