@@ -1,4 +1,4 @@
-"""The command line: a thin layer over the library API (extract, show, schema, check)."""
+"""The command line: a thin layer over the library API (extract, show, schema, check, debug)."""
 
 from __future__ import annotations
 
@@ -176,6 +176,36 @@ def schema(
 
 
 app.command("check")(check)
+
+
+@app.command()
+def debug(
+    file: Path = typer.Argument(..., help="A PDF (typed or scanned) or an image file."),
+    page: int | None = typer.Option(None, "--page", help="Draw only this page (1-based)."),
+    outdir: Path = typer.Option(Path("debug"), "-o", "--out", help="Folder for the PNG files."),
+    dpi: float = typer.Option(100.0, "--dpi", help="Resolution of the PNG files."),
+) -> None:
+    """Draw what the table readers saw: one PNG per page with the ruling lines (red), column
+    boundaries (blue), cells (green) and the rows kept (orange, with their row number and STT)."""
+    from tthc_extract.debug_draw import render
+    from tthc_extract.debug_view import debug as read_debug
+    from tthc_extract.errors import ExtractError
+
+    try:
+        report = read_debug(file)
+        paths = render(report, outdir, page=page, dpi=dpi)
+    except ExtractError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except KeyError as exc:
+        err.print(f"error: {file}: {exc.args[0]}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    for p in report.pages if page is None else [report.page(page)]:
+        kept = {k.number for k in p.kept}
+        out.print(f"page {p.number}: {len(p.rules)} rules, {len(p.tables)} table piece(s), "
+                  f"{sum(len(t.cells) for t in p.tables)} cells, {len(kept)} row(s) kept", markup=False)
+    for path in paths:
+        out.print(str(path), markup=False, highlight=False)
 
 
 @app.command()

@@ -108,8 +108,24 @@ def _read_page(img: PageImage, gray: np.ndarray, back: np.ndarray, source: str) 
     frame = PageFrame(scale=img.scale, inverse=_compose(back, cv2.invertAffineTransform(matrix)))
     blocks, pieces = page_blocks(grids, words, img.number, frame)
     page = Page(number=img.number, width=round(img.width_pt, 2), height=round(img.height_pt, 2),
-                needs_ocr=True, ocr_done=True)
+                needs_ocr=True, ocr_done=True, rules=seen_rules(frame, hrules, grids))
     return PageResult(page=page, blocks=blocks, pieces=pieces, dpi=img.dpi, skew=angle), words
+
+
+def seen_rules(frame: PageFrame, hrules: Sequence[tuple[float, float, float]],
+               grids: Sequence[PixelGrid]) -> list[tuple[float, float, float, float]]:
+    """Return the ruling lines found on a page, (x0, top, x1, bottom) in points of the original
+    page (for the debug view): its horizontal rules, and the cell edges of its ruled grids (the
+    vertical rules were found only as parts of those)."""
+    segs = [(x0, y, x1, y) for y, x0, x1 in hrules]
+    for g in grids:
+        if g.method == "lattice":
+            segs += sorted({(x, c.bbox[1], x, c.bbox[3]) for c in g.cells for x in (c.bbox[0], c.bbox[2])})
+    out: list[tuple[float, float, float, float]] = []
+    for x0, y0, x1, y1 in segs:
+        (a, b), (c, d) = frame.point(x0, y0), frame.point(x1, y1)
+        out.append((round(a, 2), round(b, 2), round(c, 2), round(d, 2)))
+    return out
 
 
 def drop_specks(words: Sequence[OcrWord], grids: Sequence[PixelGrid]) -> list[OcrWord]:

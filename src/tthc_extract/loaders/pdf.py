@@ -28,7 +28,7 @@ from tthc_extract.layout.paragraphs import layout_blocks
 from tthc_extract.layout.stream import stream_grids
 from tthc_extract.layout.words import Word, group_lines
 from tthc_extract.limits import check_pages
-from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids
+from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids, page_rules_seen
 from tthc_extract.loaders.pdf_text import page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 
@@ -157,6 +157,7 @@ def _read_page(page: Any, no: int, doc: Document, pieces: list[_Piece]) -> None:
         info.needs_ocr = True
         doc.warnings.append(f"page {no} {problem}: needs OCR")
         return
+    info.rules = page_rules_seen(page)
     carry = [p.grid for p in pieces if p.table.page == no - 1 and p.grid.method != "lattice"]
     grids, rest = _find_tables(page, page_words(page), carry)
     upright = group_lines(w for w in rest if w.upright)  # sideways margin notes are left out

@@ -92,6 +92,19 @@ def is_shading(obj: dict[str, Any]) -> bool:
             and float(obj["width"]) > SHADE_MIN and float(obj["height"]) > SHADE_MIN)
 
 
+def page_rules_seen(page: Any) -> list[tuple[float, float, float, float]]:
+    """Return a page's ruling lines as the table finders see them, (x0, top, x1, bottom) in
+    points: its horizontal and vertical edges at least MIN_RULE_LENGTH long (shading's edges
+    included: the text-aligned reader takes them for row rules)."""
+    out: list[tuple[float, float, float, float]] = []
+    for e in page.edges:
+        if e["orientation"] == "h" and e["x1"] - e["x0"] >= MIN_RULE_LENGTH:
+            out.append((float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["top"])))
+        elif e["orientation"] == "v" and e["bottom"] - e["top"] >= MIN_RULE_LENGTH:
+            out.append((float(e["x0"]), float(e["top"]), float(e["x0"]), float(e["bottom"])))
+    return out
+
+
 def lattice_grids(page: Any) -> list[Grid]:
     """Given a pdfplumber page, return its ruled tables as grids (one ``find_tables`` call).
 

@@ -118,6 +118,9 @@ class Page(BaseModel):
     height: float | None = None
     needs_ocr: bool = False
     ocr_done: bool = False
+    # The ruling lines the table finders saw, (x0, top, x1, bottom) in points (a horizontal rule
+    # has top == bottom, a vertical one x0 == x1); kept for `tthc-extract debug`, not read later.
+    rules: list[tuple[float, float, float, float]] = Field(default_factory=list)
 
     @property
     def pending_ocr(self) -> bool:

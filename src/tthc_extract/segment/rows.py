@@ -38,6 +38,9 @@ class Row:
     pages: list[int] = field(default_factory=list)
     table: int | None = None
     source_rows: list[int] = field(default_factory=list)
+    # (table piece, row index) of every grid row read into this one: source_rows gives only the
+    # index, and a row cut by a page break comes from two pieces (the debug view draws them all)
+    sources: list[tuple[int, int]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     is_subrow: bool = False
@@ -54,6 +57,7 @@ class Row:
         if gr.page not in self.pages:
             self.pages.append(gr.page)
         self.source_rows.append(gr.index)
+        self.sources.append((gr.table, gr.index))
         if gr.line is not None:
             self.lines.append(gr.line)
         if self.table is None:
