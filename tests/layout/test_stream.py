@@ -75,3 +75,23 @@ def test_a_continuation_page_keeps_the_columns_and_reads_its_cut_row() -> None:
     (grid,) = stream_grids(rules, PAGE_WIDTH, nxt, [], [first])
     assert grid.xs == first.xs and not grid.closed_bottom
     assert grid.ys[:4] == [100, 118, 138, 158] and len(grid.ys) == 5 and grid.ys[-1] > 175
+
+
+def test_an_unruled_header_stops_at_a_bold_section_title_set_tight_under_it() -> None:
+    # a scanned shaded table: no rules at all, header and section title both bold, 4 pt apart
+    words = _words(100, ("STT", 55, 75), ("Nhiệm", 150, 180), ("vụ", 183, 195), ("Kết", 330, 350),
+                   ("quả", 353, 373), ("Thời", 470, 495), ("hạn", 498, 515), bold=True)
+    words += _words(114, ("I", 62, 66), ("Cải", 90, 105), ("cách", 108, 130), ("thủ", 133, 150),
+                    ("tục", 153, 170), ("hành", 173, 200), ("chính", 203, 235), ("cấp", 238, 260),
+                    ("tỉnh", 263, 285), ("năm", 288, 310), ("nay", 313, 335), bold=True)
+    for k, y in enumerate((140, 170, 200), start=1):
+        words += _words(y, (str(k), 62, 67), ("Rà", 90, 105), ("soát", 108, 135), ("Báo", 330, 350),
+                        ("cáo", 353, 373), ("Quý", 480, 500), ("I", 503, 507))
+    (grid,) = stream_grids([], PAGE_WIDTH, words, [])
+    assert len(grid.xs) == 5  # the header's four titles give the columns: the title is not one
+    assign_words([grid], words)
+    rows = {}
+    for c in grid.cells:
+        rows.setdefault(c.r0, []).append(" ".join(w.text for w in c.words))
+    assert rows[0] == ["STT", "Nhiệm vụ", "Kết quả", "Thời hạn"]
+    assert any(t.startswith("Cải cách") for t in rows[1])

@@ -206,13 +206,18 @@ def _mid(line: Line) -> float:
 
 def _header_lines(inside: Sequence[Line], rule_ys: Sequence[float]) -> list[Line]:
     """Return the lines of a region's header: those between its first two rules, or without rules
-    the first line and the lines set tight under it in the same weight (a wrapped title)."""
+    the first line and the lines set tight under it in the same weight (a wrapped title), up to a
+    line with a run of words wider than a column can be (a bold section title right under the
+    header: a header's titles wrap inside their columns)."""
     if len(rule_ys) >= 2:
         return [ln for ln in inside if rule_ys[0] < _mid(ln) < rule_ys[1]]
     head = [inside[0]]
     bold = all(w.bold for w in inside[0].words)
+    widest = STREAM_SPAN_SHARE * (max(ln.x1 for ln in inside) - min(ln.x0 for ln in inside))
     for ln in inside[1:]:
         if ln.top - head[-1].bottom > STREAM_HEAD_GAP_EMS * ln.size or all(w.bold for w in ln.words) != bold:
+            break
+        if any(b - a > widest for a, b in _segments(ln, STREAM_WORD_GAP_EMS)):
             break
         head.append(ln)
     return head if bold else head[:1]
