@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -25,6 +26,26 @@ out = Console(soft_wrap=True)
 
 
 @app.command()
+def _version(value: bool) -> None:
+    if value:
+        out.print(__version__)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    verbose: int = typer.Option(0, "-v", "--verbose", count=True, help="Log what the reading does (-vv: more)."),
+    log_file: Path | None = typer.Option(None, "--log-file", help="Write the log to this file (appended)."),
+) -> None:
+    """Structured data from TTHC-control plan decisions."""
+    from tthc_extract.logs import configure, level_for
+
+    if verbose or log_file is not None:
+        configure(level_for(verbose or 1), str(log_file) if log_file else None)
+
+
+@app.command()
 def extract(
     paths: list[str] = typer.Argument(..., help="Files, folders or globs of plan decisions."),
     outdir: Path = typer.Option(Path("out"), "-o", "--out", help="Output folder."),
@@ -39,6 +60,7 @@ def extract(
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (a cluster)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", help="Documents per worker before it is replaced."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's summary as one JSON object on stdout."),
 ) -> None:
     """Extract every document into OUTDIR (<file>.json each, Parquet tables, errors.jsonl).
 
@@ -63,8 +85,8 @@ def extract(
             err.print(f"error: {p['error']}", markup=False, highlight=False)
         err.print("error: no input files found", markup=False, highlight=False)
         raise typer.Exit(2)
-    if executor not in ("local", "dask") or (executor == "dask" and not scheduler):
-        err.print("error: --executor is local or dask, and dask needs --scheduler ADDRESS")
+    if executor not in ("local", "dask"):
+        err.print("error: --executor is local or dask (dask alone starts a local cluster)")
         raise typer.Exit(2)
     opts = BatchOptions(
         jobs=jobs if jobs > 0 else default_jobs(), timeout=timeout if timeout > 0 else None,
@@ -80,10 +102,13 @@ def extract(
         def on_done(path: str, status: str, error: str | None) -> None:
             if error:
                 err.print(f"error: {error}", markup=False, highlight=False)
-            progress.update(task, advance=1, description=Path(path).name[:40])
+            progress.update(task, advance=1)
+
+        def on_start(path: str) -> None:
+            progress.update(task, description=f"reading {Path(path).name[:40]}")
 
         try:
-            s = run_batch(inputs, outdir, opts, on_done, problems=found.problems)
+            s = run_batch(inputs, outdir, opts, on_done, problems=found.problems, on_start=on_start)
         except BatchError as exc:
             err.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
@@ -95,7 +120,13 @@ def extract(
     )
     if s.failed:
         msg += f" (errors in {outdir / 'errors.jsonl'})"
-    out.print(msg, markup=False, highlight=False)
+    if as_json:
+        summary = {k: getattr(s, k) for k in ("files", "extracted", "unchanged", "failed", "cancelled", "rows",
+                                             "warn_rows", "interrupted", "notes")}
+        summary |= {"seconds": round(s.seconds, 3), "outdir": str(outdir), "errors": str(outdir / "errors.jsonl")}
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+    else:
+        out.print(msg, markup=False, highlight=False)
     skipped = found.skipped_note()
     for note in ([skipped] if skipped else []) + s.notes:
         err.print(f"note: {note}", markup=False, highlight=False)
@@ -120,12 +151,39 @@ def _read_plan_json(file: Path) -> Plan:
     raise typer.Exit(1)
 
 
+SHOW_FORMATS = ("table", "json", "csv", "markdown")
+
+
+def render_plan(plan: Plan, fmt: str) -> str:
+    """Return ``plan`` as ``fmt``: its JSON, or its rows (rows.parquet columns) as CSV or a Markdown table."""
+    from tthc_extract.export.sheets import flat_frame
+    from tthc_extract.export.writers import plan_json
+
+    if fmt == "json":
+        return plan_json(plan)
+    df = flat_frame(plan.rows_frame())
+    if fmt == "csv":
+        return str(df.to_csv(index=False, lineterminator="\n"))
+    cols = ["section", "stt", "task", "result", "lead_agencies", "support_agencies", "deadline_raw"]
+
+    def cell(v: object) -> str:
+        return "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df[cols].itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
 @app.command()
 def show(
     file: Path = typer.Argument(..., help="A plan document, or a JSON file written by extract."),
     width: int = typer.Option(60, help="Maximum characters of task/result text shown."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table | json (the document JSON) | csv | markdown"),
 ) -> None:
-    """Print a document's rows as a readable table."""
+    """Print a document's rows as a readable table (or as JSON, CSV, Markdown); exit 1 for a non-plan."""
+    if fmt not in SHOW_FORMATS:
+        err.print(f"error: --format is one of {', '.join(SHOW_FORMATS)}", markup=False, highlight=False)
+        raise typer.Exit(2)
     if file.suffix.lower() == ".json":
         plan = _read_plan_json(file)
     else:
@@ -134,6 +192,13 @@ def show(
             err.print(f"error: {res.error}", markup=False, highlight=False)
             raise typer.Exit(1)
         plan = res.plan
+    if not (plan.rows or plan.prose_tasks):
+        err.print(f"error: {file}: no task table or prose tasks found: not a plan document",
+                  markup=False, highlight=False)
+        raise typer.Exit(1)
+    if fmt != "table":
+        sys.stdout.write(render_plan(plan, fmt))
+        return
     d = plan.document
     out.print(
         f"{plan.source}: {d.doc_type or '?'} {d.doc_number or ''} — {d.issuer or '?'}, "

@@ -5,6 +5,7 @@ Everything here works on the intermediate document model, never on a file format
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -27,6 +28,8 @@ from tthc_extract.text.normalize import one_line
 
 # Rows whose cells were read by OCR with a confidence below this get a warning.
 LOW_CONFIDENCE = 0.6
+
+log = logging.getLogger(__name__)
 
 
 def _opt(text: str) -> str | None:
@@ -133,7 +136,11 @@ def extract(path: str | os.PathLike[str]) -> Plan:
         raise MemoryLimitError(str(p), memory_message()) from None
     except Exception as exc:  # a loader bug or an unexpected file: one line, never a traceback
         raise ExtractError(str(p), f"cannot read ({exc_line(exc)})") from exc
-    return plan_from_document(doc, str(p))
+    log.info("%s: read as %s, %d page(s)", p, doc.format, len(doc.pages))
+    plan = plan_from_document(doc, str(p))
+    log.info("%s: %d task row(s), %d prose task(s), %d other table(s), status %s", p, len(plan.rows),
+             len(plan.prose_tasks), len(plan.tables), plan.status)
+    return plan
 
 
 @dataclass

@@ -46,8 +46,9 @@ def test_dask_run_equals_local_run(tmp_path: Path) -> None:
             == {k: vars(e) | strip for k, e in Manifest.load(local).entries.items()})
 
 
-def test_dask_needs_a_scheduler(tmp_path: Path) -> None:
+def test_dask_alone_starts_a_local_cluster(tmp_path: Path) -> None:
     copy_sample(tmp_path / "a.txt", f"{TG}.txt")
-    res = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o"), "--executor", "dask"])
-    assert res.exit_code == 2
-    assert not (tmp_path / "o").exists()
+    res = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o"), "-q",
+                              "--executor", "dask", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    assert "1 file(s): 1 extracted, 0 failed" in res.stdout and (tmp_path / "o" / "a.txt.json").is_file()

@@ -71,7 +71,7 @@ def test_outputs_equal_one_by_one_extraction(tmp_path: Path) -> None:
     df = pd.read_parquet(out / "rows")  # pandas reads the folder as one table
     assert len(df) == 129 and set(df["province"]) == {"Quảng Bình", "Quảng Ngãi", "Tiền Giang"}
     assert ds.dataset(out / "agencies", partitioning="hive").count_rows() == expected["agencies"].num_rows
-    assert not temporaries(out) and not (out / "errors.jsonl").exists()
+    assert not temporaries(out) and (out / "errors.jsonl").read_text() == ""
     m = Manifest.load(out)
     assert sorted(m.entries) == ["a.txt.json", "sub/b.txt.json", "sub/c.docx.json"]
     assert m.entries["a.txt.json"].province == "Tiền Giang" and not m.dirty
@@ -167,7 +167,7 @@ def test_hang_exit_and_segfault_are_reported_and_the_batch_goes_on(
     monkeypatch.delenv(FAULTS_ENV)
     s = _run(src, out)  # failures are tried again; the good documents are not
     assert (s.extracted, s.failed, s.unchanged) == (4, 0, 3)
-    assert not (out / "errors.jsonl").exists()
+    assert (out / "errors.jsonl").read_text() == ""  # written, empty
     assert read_table(out, "documents").num_rows == 7
 
 
@@ -256,7 +256,7 @@ def test_error_of_a_deleted_file_is_dropped_and_earlier_documents_are_noted(tmp_
     (src / "a.txt").unlink()
     s = _run(src, out)
     assert (s.files, s.unchanged, s.failed) == (2, 2, 0)
-    assert not (out / run_module.ERRORS_NAME).exists()
+    assert (out / run_module.ERRORS_NAME).read_text() == ""
     assert s.notes == [f"{out} also holds 1 document(s) of earlier runs that are not among these inputs "
                        "(listed in manifest.json); delete the folder to start a fresh dataset"]
     assert (out / "a.txt.json").is_file() and read_table(out, "documents").num_rows == 3

@@ -82,7 +82,7 @@ def test_ctrl_c_or_sigterm_writes_what_finished_and_stops(tmp_path: Path, how: s
     assert sorted(m.entries) == [f"d{i}.txt.json" for i in range(GOOD)] and not m.dirty
     assert read_table(out, "documents").num_rows == GOOD
     assert pq.read_table(out / "rows.parquet").num_rows == sum(e.n_rows for e in m.entries.values())
-    assert not (out / "errors.jsonl").exists() and not (out / "0_hang.txt.json").exists()
+    assert (out / "errors.jsonl").read_text() == "" and not (out / "0_hang.txt.json").exists()
     assert not temporaries(out)
     assert _rerun(src, out).startswith(f"{GOOD + 1} file(s): 1 extracted, 0 failed, {GOOD} unchanged")
     _finish(out)

@@ -292,6 +292,7 @@ class DaskExecutor:
             self.client = Client(scheduler, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+        self.cluster: Any = None  # a LocalCluster this executor started, closed with it
         threads = sum(self.client.nthreads().values()) or 1
         self.in_flight = in_flight or 2 * threads
         self._finished = threading.Event()
@@ -339,8 +340,11 @@ class DaskExecutor:
                 yield Outcome.failure(task, f"timed out after {self.timeout:g}s (task cancelled)", self.timeout or 0.0)
 
     def close(self) -> None:
-        """Disconnect from the cluster (the cluster itself keeps running)."""
+        """Disconnect from the cluster (which keeps running unless this executor started it)."""
         self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
 
 
 def make_executor(
@@ -351,11 +355,15 @@ def make_executor(
     if kind == "local":
         return LocalExecutor(jobs, timeout, max_tasks_per_child, limits=limits)
     if kind == "dask":
-        if not scheduler:
-            raise ExecutorError("the dask executor needs a scheduler address (--scheduler)")
         try:
-            import distributed  # noqa: F401
+            import distributed
         except ImportError:
             raise ExecutorError("the dask executor needs Dask: pip install 'tthc-extract[cluster]'") from None
+        if not scheduler:  # what a Dask user expects: a cluster of this machine's processes
+            cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
+            ex = DaskExecutor(cluster.scheduler_address, timeout)
+            ex.cluster = cluster
+            return ex
         return DaskExecutor(scheduler, timeout)
     raise ExecutorError(f"unknown executor {kind!r} (local, dask)")

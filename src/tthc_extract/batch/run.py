@@ -144,7 +144,9 @@ def _sweep_temporaries(outdir: Path) -> int:
 class _Batch:
     """The state of one run: manifest, sink, counters; writes each Outcome as it arrives."""
 
-    def __init__(self, outdir: Path, opts: BatchOptions, on_done: OnDone | None) -> None:
+    def __init__(self, outdir: Path, opts: BatchOptions, on_done: OnDone | None,
+                 on_start: Callable[[str], None] | None = None) -> None:
+        self.on_start = on_start
         self.outdir = outdir
         self.opts = opts
         self.on_done = on_done
@@ -189,6 +191,8 @@ class _Batch:
                 self._done(str(path), "unchanged")
                 continue
             self.pending[key] = (path, sha, stat)
+            if self.on_start is not None:  # handed to a worker now: the file being read
+                self.on_start(str(path))
             yield Task(str(path), key)
 
     def problems(self, records: Sequence[dict[str, str]]) -> None:
@@ -284,13 +288,11 @@ class _Batch:
                 m.dirty.clear()
                 m.changed = True
         errors_path = self.outdir / ERRORS_NAME
-        if m.changed or self.run_errors or not m.path.is_file():
+        if m.changed or self.run_errors or not m.path.is_file() or not errors_path.is_file():
+            # Always written, empty when nothing failed: a reader need not test that it exists.
             failed = [{"file": e.input, "error": e.error or ""} for e in m.failed()] + self.run_errors
-            if failed:
-                lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in failed)
-                atomic_write_bytes(errors_path, lines.encode("utf-8"))
-            else:
-                errors_path.unlink(missing_ok=True)
+            lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in failed)
+            atomic_write_bytes(errors_path, lines.encode("utf-8"))
             m.save()
 
 
@@ -302,6 +304,7 @@ def run_batch(
     stop: Callable[[], bool] | None = None,
     executor: Executor | None = None,
     problems: Sequence[dict[str, str]] = (),
+    on_start: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Extract ``inputs`` into ``outdir``; return what was done.
 
@@ -310,7 +313,8 @@ def run_batch(
 
     ``problems`` are ``{"file", "error"}`` records of command-line items that named no file
     (inputs.InputSet.problems): each counts as a failed file and goes to errors.jsonl.
-    ``on_done(path, status, error)`` is called once per input as it is settled. The batch stops
+    ``on_done(path, status, error)`` is called once per input as it is settled, ``on_start(path)``
+    when a document is handed to a worker. The batch stops
     early, keeping what finished, on SIGINT / SIGTERM (in the main thread) or when ``stop()``.
     Raises BatchError when another batch is writing to ``outdir``.
     """
@@ -324,7 +328,7 @@ def run_batch(
         if running.exists():
             _sweep_temporaries(outdir)
         running.touch()
-        batch = _Batch(outdir, opts, on_done)
+        batch = _Batch(outdir, opts, on_done, on_start)
         batch.summary.files = len(pairs)
         batch.problems(problems)
         ex: Executor | None = executor

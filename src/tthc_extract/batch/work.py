@@ -21,6 +21,7 @@ from tthc_extract.export.frames import agency_records, document_records, prose_r
 from tthc_extract.export.tables import table_arrow
 from tthc_extract.export.writers import plan_json
 from tthc_extract.limits import memory_message
+from tthc_extract.logs import configure_from_env
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_arrow
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
@@ -113,6 +114,7 @@ def _test_fault(path: str) -> None:
 def process(task: Task) -> Outcome:
     """Given a Task, return its Outcome; never raises for a bad document."""
     t0 = time.perf_counter()
+    configure_from_env()
     _test_fault(task.path)
     res = extract_one(task.path)
     if res.plan is None:

@@ -7,6 +7,7 @@ flags the row assembler needs (page top, merged cells, spanning cell, provenance
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from tthc_extract.model.document import Document, Paragraph, Table, TableRow
@@ -19,6 +20,8 @@ _MAX_GAP_TEXT = 80
 # Table-finding methods that see merged cells: in their tables an empty cell is really empty,
 # while text exports lose merges (an empty cell under a merged one looks blank).
 MERGE_AWARE_METHODS = frozenset({"docx", "html", "lattice", "hrules", "ocr-lattice", "ocr-hrules"})
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -119,6 +122,7 @@ def find_task_tables(doc: Document) -> tuple[list[TaskTable], list[Table]]:
             start = header_at + current.cmap.header_rows if cmap is not None else 0
             _add_rows(current, blk, start, page_top=True)
             current.pieces.append(blk.index)
+            log.debug("table piece %d continues task table %d (page %s)", blk.index, len(tasks), blk.page)
             last_pos = pos
             continue
         if cmap is not None:
@@ -126,9 +130,13 @@ def find_task_tables(doc: Document) -> tuple[list[TaskTable], list[Table]]:
             current.unmapped_titles = [cmap.titles[i] for i in cmap.unmapped if i < len(cmap.titles)]
             _add_rows(current, blk, header_at + cmap.header_rows, page_top=False)
             tasks.append(current)
+            log.info("task table %d found at piece %d (page %s): columns %s", len(tasks), blk.index, blk.page,
+                     ", ".join(f"{k}={v}" for k, v in cmap.columns.items()))
             last_pos = pos
             continue
         current = None
+        log.info("table piece %d (page %s, %d x %d) is not a task table: no task-table header in its first rows",
+                 blk.index, blk.page, len(blk.rows), blk.n_cols)
         others.append(blk)
     return tasks, others
 
