@@ -8,7 +8,7 @@ OUT     ?= out
 APT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libreoffice-writer-nogui poppler-utils
 STAMP   := $(VENV)/.installed
 
-.PHONY: help setup system-deps run test bench lint typecheck schemas check-schemas clean
+.PHONY: help setup system-deps run test test-min bench lint typecheck schemas check-schemas clean
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -37,6 +37,14 @@ test: setup      ## set up, then check the layer contract and run the whole test
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
+MINVENV ?= .venv-min
+test-min: setup  ## run the suite with the lowest versions pyproject.toml allows (checks the bounds)
+	$(BIN)/pip install -q uv
+	rm -rf $(MINVENV)
+	$(BIN)/uv venv -q -p $(PY) $(MINVENV)
+	$(BIN)/uv pip install -q --python $(MINVENV)/bin/python --resolution lowest-direct -e ".[dev]"
+	$(MINVENV)/bin/pytest -q -n 2 --dist loadfile -p no:cacheprovider
+
 bench: setup     ## speed and memory benchmark (not part of the tests)
 	$(BIN)/python bench/bench.py
 
@@ -50,4 +58,4 @@ schemas: setup   ## regenerate schemas/ from the models (after a deliberate cont
 	$(BIN)/tthc-extract schema --out schemas
 
 clean:           ## remove outputs and caches (keeps the virtualenv)
-	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache bench/_work
+	rm -rf $(OUT) $(MINVENV) .pytest_cache .mypy_cache .ruff_cache bench/_work
