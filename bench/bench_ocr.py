@@ -12,6 +12,10 @@ by page in the same run, timed as
             + fields, pages in parallel (TTHC_OCR_WORKERS, default: all CPUs);
 * pipe/1w   the same with one worker (pages one after the other).
 
+* paths     plain Tesseract with each dot-product path (``-c dotproduct=native|avx2|generic``):
+            what the pipeline's fixed path (issue 18, ocr/tesseract.dot_product_path) costs
+            against Tesseract's own run-time choice.
+
 Measurements alternate (plain, pipeline, plain, ...) so that a busy machine slows both alike; the
 median of ``--repeat`` runs is shown. The target (issue 4) is pipeline <= 1.5x plain. With
 ``--score`` and an ``X.expected.json`` beside the PDF, the output is also scored with
@@ -78,6 +82,26 @@ def _plain(pages: list[Path], one_thread: bool) -> float:
     return time.perf_counter() - t0
 
 
+PATHS = ("native", "avx2", "generic")
+
+
+def _paths(pages: list[Path]) -> dict[str, float]:
+    """Return the seconds plain Tesseract takes over ``pages`` on each dot-product path in PATHS.
+
+    Paths alternate page by page so a busy machine slows them alike; a path the CPU lacks falls
+    back to Tesseract's own choice, which the row then shows.
+    """
+    binary = os.environ.get("TTHC_TESSERACT") or "tesseract"
+    took = dict.fromkeys(PATHS, 0.0)
+    for p in pages:
+        for path in PATHS:
+            t0 = time.perf_counter()
+            subprocess.run([binary, str(p), "-", "-l", "vie", "-c", f"dotproduct={path}"],
+                           capture_output=True, check=True)
+            took[path] += time.perf_counter() - t0
+    return took
+
+
 def _pipeline(pdf: Path, workers: int | None) -> tuple[float, dict[str, Any]]:
     """Return the seconds of the whole pipeline on ``pdf`` and its output as JSON data."""
     from tthc_extract.loaders.ocr import ENV_WORKERS, ocr_pdf
@@ -118,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pdfs", nargs="*")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--score", action="store_true")
+    ap.add_argument("--no-paths", action="store_true", help="skip the dot-product path comparison")
     a = ap.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
     files = _inputs(a.pdfs)
     if not files:
@@ -128,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'ratio':>7}{'ratio/1t':>10}")
     print(head)
     totals = {"pages": 0, "plain": 0.0, "plain1": 0.0, "pipe": 0.0, "pipe1": 0.0}
+    path_totals = dict.fromkeys(PATHS, 0.0)
     scores: list[tuple[str, str]] = []
     _pipeline(files[0], None)  # warm-up: imports, grammars, page cache
     for pdf in files:
@@ -148,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{pdf.name[:29]:<30}{n:>6}{med['plain'] / n:>8.2f}{med['plain1'] / n:>10.2f}"
               f"{med['pipe'] / n:>10.2f}{med['pipe1'] / n:>9.2f}{med['pipe'] / med['plain']:>6.2f}x"
               f"{med['pipe1'] / med['plain1']:>9.2f}x")
+        if not a.no_paths:
+            for path, sec in _paths(pages).items():
+                path_totals[path] += sec
         if a.score:
             s = _score(pdf, data)
             if s:
@@ -157,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{totals['pipe'] / n:>10.2f}{totals['pipe1'] / n:>9.2f}{totals['pipe'] / totals['plain']:>6.2f}x"
           f"{totals['pipe1'] / totals['plain1']:>9.2f}x")
     print(f"\nratio = pipeline / plain (target <= {TARGET}x); ratio/1t = one worker / one-thread Tesseract")
+    if not a.no_paths:
+        from tthc_extract.ocr.tesseract import dot_product_path
+
+        print(f"\ndot-product paths, plain Tesseract, seconds per page (the pipeline uses {dot_product_path()!r}):")
+        for path, sec in path_totals.items():
+            print(f"  {path:<8}{sec / n:>7.2f}  ({sec / path_totals['native']:.2f}x native)")
     for name, s in scores:
         print(f"{name}: {s}")
     return 0
