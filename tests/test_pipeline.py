@@ -18,6 +18,17 @@ def test_extract_returns_plan_with_provenance() -> None:
     r = plan.rows[0]
     assert r.provenance.file == str(SAMPLE) and r.provenance.pages == [1] and r.provenance.source_rows
     assert r.row_id == "002_c4b107cd9cf43351.txt#1"
+    assert r.provenance.lines and not r.provenance.boxes  # a text file has lines, no geometry
+
+
+def test_pdf_rows_carry_a_box_on_each_page_they_span() -> None:
+    plan = extract(SAMPLE.with_suffix(".std.pdf"))
+    assert plan.rows
+    for r in plan.rows:
+        assert [b.page for b in r.provenance.boxes] == r.provenance.pages, r.row_id
+        for b in r.provenance.boxes:
+            assert b.page_width and b.page_height
+            assert 0 <= b.x0 < b.x1 <= b.page_width and 0 <= b.top < b.bottom <= b.page_height, r.row_id
 
 
 def test_frames() -> None:

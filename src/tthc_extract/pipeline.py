@@ -19,7 +19,7 @@ from tthc_extract.fields.task import cell_fields
 from tthc_extract.limits import MemoryLimitError, memory_message
 from tthc_extract.loaders import load
 from tthc_extract.model.document import Document
-from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow
+from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow, page_boxes
 from tthc_extract.segment.generic import generic_tables
 from tthc_extract.segment.prose import extract_prose_tasks
 from tthc_extract.segment.rows import Row, assemble
@@ -87,7 +87,8 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
         is_subrow=row.is_subrow,
         confidence=row.confidence,
         provenance=RowProvenance(
-            file=file, pages=sorted(row.pages), table=row.table, source_rows=row.source_rows, lines=row.lines
+            file=file, pages=sorted(row.pages), table=row.table, source_rows=row.source_rows, lines=row.lines,
+            boxes=page_boxes(row.boxes),
         ),
         warnings=warnings,
     )
@@ -118,11 +119,21 @@ def plan_from_document(doc: Document, file: str | None = None) -> Plan:
             plan.warnings.append(f"table {tt.pieces[0]}: unmapped columns: {', '.join(tt.unmapped_titles)}")
     plan.prose_tasks = extract_prose_tasks(doc, meta.plan_year, file, task_tables=tasks)
     plan.tables = generic_tables(others, doc, file)
+    _size_boxes(plan, doc)
     if not tasks and not plan.prose_tasks:
         plan.warnings.append("no task table found (no header with task/agency/deadline columns)")
     if any(p.pending_ocr for p in doc.pages):
         plan.status = "partial"
     return plan
+
+
+def _size_boxes(plan: Plan, doc: Document) -> None:
+    """Give every provenance box the size of its page, so a viewer can scale it onto a page image."""
+    sizes = {p.number: (p.width, p.height) for p in doc.pages}
+    for prov in [*(r.provenance for r in plan.rows), *(t.provenance for t in plan.prose_tasks)]:
+        for b in prov.boxes:
+            w, h = sizes.get(b.page, (None, None))
+            b.page_width, b.page_height = (round(w, 2) if w else None), (round(h, 2) if h else None)
 
 
 def extract(path: str | os.PathLike[str]) -> Plan:

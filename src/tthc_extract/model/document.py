@@ -23,6 +23,7 @@ Conventions shared by all loaders:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -37,6 +38,15 @@ class BBox(BaseModel):
     top: float
     x1: float
     bottom: float
+
+    @classmethod
+    def enclosing(cls, boxes: Iterable[BBox]) -> BBox | None:
+        """Return the smallest box enclosing ``boxes`` (None when there are none)."""
+        bs = list(boxes)
+        if not bs:
+            return None
+        return cls(x0=min(b.x0 for b in bs), top=min(b.top for b in bs),
+                   x1=max(b.x1 for b in bs), bottom=max(b.bottom for b in bs))
 
 
 class Prov(BaseModel):

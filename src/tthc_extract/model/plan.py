@@ -7,11 +7,13 @@ Field names here are a contract with users (JSON files, Parquet columns, JSON Sc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_frame
+from tthc_extract.model.document import BBox
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,14 +43,52 @@ class Deadline(BaseModel):
     dates: list[dt.date] = Field(default_factory=list)
 
 
+class PageBox(BaseModel):
+    """The region of one page a row or task was read from.
+
+    The box is in PDF points with the origin at the top-left of the page, as in the document
+    model; for a scanned page or an image the pixels were converted to points of the page, whose
+    size is given so that the box can be laid on a picture of the page at any resolution
+    (``x_px = x0 / page_width * image_width``).
+    """
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    page_width: float | None = None
+    page_height: float | None = None
+
+
+def page_boxes(parts: Iterable[tuple[int, BBox]]) -> list[PageBox]:
+    """Given (page, box) pieces of one row or task, return one box per page enclosing its pieces."""
+    by_page: dict[int, list[BBox]] = {}
+    for page, b in parts:
+        by_page.setdefault(page, []).append(b)
+    out = []
+    for page, bs in sorted(by_page.items()):
+        box = BBox.enclosing(bs)
+        assert box is not None  # every page listed has at least one piece
+        out.append(PageBox(page=page, x0=round(box.x0, 2), top=round(box.top, 2),
+                           x1=round(box.x1, 2), bottom=round(box.bottom, 2)))
+    return out
+
+
 class RowProvenance(BaseModel):
-    """Where a row came from, so a doubtful value can be checked against the source."""
+    """Where a row came from, so a doubtful value can be checked against the source.
+
+    PDF and image inputs give ``boxes``: per page the row spans, the region of its cells (or the
+    task's paragraphs). Text, HTML and Word inputs have no geometry and give ``lines`` instead
+    (line numbers of a text file, block indexes of a Word document, source lines of HTML).
+    """
 
     file: str
     pages: list[int] = Field(default_factory=list)
     table: int | None = None
     source_rows: list[int] = Field(default_factory=list)
     lines: list[int] = Field(default_factory=list)
+    boxes: list[PageBox] = Field(default_factory=list)
 
 
 class TaskRow(BaseModel):

@@ -26,8 +26,8 @@ from tthc_extract.fields.agency import parse_agencies
 from tthc_extract.fields.deadline import find_due_phrases
 from tthc_extract.fields.sentence import heading_agencies, strip_unit
 from tthc_extract.fields.task import prose_fields
-from tthc_extract.model.document import Document, Paragraph, Table
-from tthc_extract.model.plan import Agency, ProseTask, RowProvenance
+from tthc_extract.model.document import BBox, Document, Paragraph, Table
+from tthc_extract.model.plan import Agency, ProseTask, RowProvenance, page_boxes
 from tthc_extract.segment.tables import TaskTable, find_task_tables
 from tthc_extract.text.normalize import one_line
 
@@ -112,6 +112,7 @@ class Line:
     page: int = 1
     line: int | None = None
     table: int | None = None
+    bbox: BBox | None = None  # its region on the page, for sources with geometry (PDF, scans)
 
 
 # A block of at least this many lines may be a hard-wrapped text export (lines cut at a width).
@@ -136,6 +137,7 @@ def paragraph_lines(p: Paragraph) -> list[Line]:
     g = grammar()
     page = p.prov.page if p.prov else 1
     first = p.prov.line if p.prov else None
+    box = p.prov.bbox if p.prov else None
     out: list[Line] = []
     raws = p.text.split("\n")
     width = max((len(r.strip()) for r in raws), default=0) if len(raws) >= _WRAPPED_MIN_LINES else 0
@@ -146,13 +148,22 @@ def paragraph_lines(p: Paragraph) -> list[Line]:
             continue
         ended = _paragraph_ended(prev_raw, text, width)
         prev_raw = raw.strip()
+        band = _slice(box, i, len(raws))
         if out and not g.hard_break.match(text) and not ended:
             prev = out[-1]
-            out[-1] = Line(f"{prev.text} {text}", prev.page, prev.line)
+            out[-1] = Line(f"{prev.text} {text}", prev.page, prev.line,
+                           bbox=BBox.enclosing(b for b in (prev.bbox, band) if b is not None))
             continue
-        out.append(Line(text, page, None if first is None else first + i))
+        out.append(Line(text, page, None if first is None else first + i, bbox=band))
     return out
 
+
+def _slice(box: BBox | None, i: int, n: int) -> BBox | None:
+    """Return the band of line ``i`` of ``n`` in a paragraph's box (its lines are evenly spaced)."""
+    if box is None or n <= 1:
+        return box
+    h = (box.bottom - box.top) / n
+    return BBox(x0=box.x0, top=round(box.top + i * h, 2), x1=box.x1, bottom=round(box.top + (i + 1) * h, 2))
 
 def document_lines(doc: Document) -> list[Line]:
     """Return the document's logical lines in reading order, a table standing as one marker line."""
@@ -164,7 +175,6 @@ def document_lines(doc: Document) -> list[Line]:
             out.extend(paragraph_lines(blk))
     return out
 
-
 @dataclass
 class Part:
     """A part of the document whose prose may assign work: the plan or one appendix."""
@@ -172,7 +182,6 @@ class Part:
     lines: list[Line] = field(default_factory=list)
     tables: list[int] = field(default_factory=list)
     started: bool = False  # a section or item line was seen (a later opening starts a new part)
-
 
 def split_parts(lines: list[Line]) -> list[Part]:
     """Given the document lines, return its parts (decision articles and signature blocks left out)."""
@@ -198,13 +207,10 @@ def split_parts(lines: list[Line]) -> list[Part]:
                 current.started = True
     return parts
 
-
 # ---------------------------------------------------------------------------------------------
 # Sections
 
-
 Role = str  # "purpose" | "work" | "organisation" | "funding"
-
 
 def section_role(title: str) -> Role:
     """Return what a section with this title holds: "work", "organisation", "funding" or "purpose".
@@ -223,11 +229,9 @@ def section_role(title: str) -> Role:
         return "purpose"
     return "work"
 
-
 def section_assigns(title: str) -> bool:
     """Return True when a section with this title may hold tasks (not purpose / funding)."""
     return section_role(title) in ("work", "organisation")
-
 
 def _section(text: str) -> tuple[str, str, bool] | None:
     """Return (number, title, is_roman) when ``text`` is a section heading, else None."""
@@ -240,10 +244,8 @@ def _section(text: str) -> tuple[str, str, bool] | None:
         return None
     return m["num"], m["title"], False
 
-
 # ---------------------------------------------------------------------------------------------
 # The outline of a part: items and sub-items
-
 
 @dataclass
 class Item:
@@ -276,7 +278,6 @@ class Item:
             out += k.lines()
         return out
 
-
 def enumerator(text: str) -> tuple[str, str, str] | None:
     """Return (style, number, text after it) when ``text`` opens with an item enumerator."""
     for style, pat in grammar().enumerators:
@@ -293,7 +294,6 @@ def enumerator(text: str) -> tuple[str, str, str] | None:
         return style, num, text[m.end():].strip()
     return None
 
-
 def _number(style: str, num: str, parent: Item | None) -> str | None:
     """Return an item's number: "1", "1.1" as printed; "2.a" / "2.(1)" under "2."; None for a bullet."""
     if style.startswith("bullet"):
@@ -301,7 +301,6 @@ def _number(style: str, num: str, parent: Item | None) -> str | None:
     if style.startswith(("arabic", "dotted")) or parent is None or parent.number is None:
         return num
     return f"{parent.number}.{num}"
-
 
 def label_spans(text: str) -> list[tuple[str, int, int, int]]:
     """Return the labels of a line as (field, label start, value start, value end), in order."""
@@ -314,12 +313,10 @@ def label_spans(text: str) -> list[tuple[str, int, int, int]]:
         out.append((fld, m.start(), m.end(), end))
     return out
 
-
 def _is_label_line(text: str) -> bool:
     """Return True when a line opens with a field label ("Thời gian thực hiện:", "- Cơ quan thực hiện:")."""
     spans = label_spans(text)
     return bool(spans) and not text[: spans[0][1]].strip(" -+•*–")
-
 
 def split_items(part: Part) -> list[Item]:
     """Given a part, return its items (every level) in order, each with its parent and sub-items.
@@ -373,11 +370,9 @@ def split_items(part: Part) -> list[Item]:
         _lift_shared_labels(it)
     return items
 
-
 def _own_labels(item: Item) -> bool:
     """Return True when an item's own heading or body carries a field label."""
     return any(label_spans(ln.text) for ln in [item.first, *item.body])
-
 
 def _lift_shared_labels(item: Item) -> None:
     """Move a label block printed after the last sub-item to the item when no other sub-item has labels
@@ -390,15 +385,12 @@ def _lift_shared_labels(item: Item) -> None:
         tail.insert(0, last.body.pop())
     item.body += tail
 
-
 # ---------------------------------------------------------------------------------------------
 # Fields of an item
-
 
 def sentences(text: str) -> list[str]:
     """Return the sentences of a line (cut at ". " before a capital letter)."""
     return [s for s in grammar().sentence_end.split(text) if s.strip()]
-
 
 def split_heading(heading: str) -> tuple[str, str]:
     """Return (task, rest of the heading paragraph): a short run-in title before ":" is the task
@@ -414,7 +406,6 @@ def split_heading(heading: str) -> tuple[str, str]:
         return m["t"], m["r"]
     return heading, ""
 
-
 @dataclass
 class _Fields:
     """What an item's lines say, split into labelled values and the plain text around them."""
@@ -424,7 +415,6 @@ class _Fields:
     lead_labels: list[Agency] = field(default_factory=list)
     support_labels: list[Agency] = field(default_factory=list)
     labelled_agency: bool = False
-
 
 def _read_labels(texts: list[str]) -> _Fields:
     """Return the labelled values of some lines and their unlabelled text."""
@@ -449,7 +439,6 @@ def _read_labels(texts: list[str]) -> _Fields:
                 out.support_labels += support
     return out
 
-
 def _with_recurrences(text: str, phrases: list[str]) -> list[str]:
     """Return the due phrases of ``text`` with recurrences added ([due]): "định kỳ 6 tháng" alone,
     "hằng năm" after a phrase ("trong tháng 12 hằng năm"); in the order of the text."""
@@ -469,7 +458,6 @@ def _with_recurrences(text: str, phrases: list[str]) -> list[str]:
             spans.append((m.start(), m.end()))
     return [text[a:b] for a, b in sorted(spans)]
 
-
 def item_deadline(lines: list[str]) -> list[str]:
     """Return an item's due texts: its labels' values ("Thời gian thực hiện: ..."), or without a
     label the due phrases of its sentences.
@@ -482,7 +470,6 @@ def item_deadline(lines: list[str]) -> list[str]:
         return f.deadlines
     text = " ".join(ln if ln.rstrip().endswith((".", ";", ":", "!", "?")) else f"{ln};" for ln in f.plain)
     return _with_recurrences(text, find_due_phrases(text))
-
 
 def _states_own(item: Item, sub: bool) -> bool:
     """Return True when an item states its own due time or agency (a label, a due phrase, an agency
@@ -503,7 +490,6 @@ def _states_own(item: Item, sub: bool) -> bool:
         return bool(prose_fields([], units, None, None).lead)
     return False
 
-
 def _splits(item: Item) -> bool:
     """Return True when an item's sub-items are tasks of their own (GOLD_SPEC granularity).
 
@@ -518,7 +504,6 @@ def _splits(item: Item) -> bool:
     if all(k.style.startswith("dotted") for k in item.kids):
         return sum(_states_own(k, True) for k in item.kids) >= 2
     return all(_states_own(k, False) for k in item.kids)
-
 
 def item_task(item: Item, plan_year: int | None, file: str) -> ProseTask | None:
     """Return the ProseTask of an item (its sub-items inside its text); None for an organisation
@@ -561,10 +546,10 @@ def item_task(item: Item, plan_year: int | None, file: str) -> ProseTask | None:
             file=file,
             pages=sorted({ln.page for ln in lines}),
             lines=[ln.line for ln in lines if ln.line is not None],
+            boxes=page_boxes((ln.page, ln.bbox) for ln in lines if ln.bbox is not None),
         ),
         warnings=warnings,
     )
-
 
 def _verdicts(item: Item, out: list[tuple[Item, str]]) -> None:
     """Add the verdict of an item of a task-holding section and of its sub-items to ``out``."""
@@ -582,13 +567,11 @@ def _verdicts(item: Item, out: list[tuple[Item, str]]) -> None:
         out.append((k, "inside its parent"))
         _inside(k, out)
 
-
 def _inside(item: Item, out: list[tuple[Item, str]]) -> None:
     """Mark the sub-items of an item read as one task as inside it."""
     for k in item.kids:
         out.append((k, "inside its parent"))
         _inside(k, out)
-
 
 def item_verdicts(doc: Document, task_tables: list[TaskTable] | None = None) -> list[tuple[Item, str]]:
     """Return every item of the document with why it is or is not a task candidate.
@@ -616,7 +599,6 @@ def item_verdicts(doc: Document, task_tables: list[TaskTable] | None = None) -> 
                 _verdicts(it, out)
     return out
 
-
 def debug_prose(doc: Document, plan_year: int | None = None) -> list[dict[str, Any]]:
     """Return one line per item: section, number, heading and the verdict (for debugging)."""
     rows = []
@@ -627,7 +609,6 @@ def debug_prose(doc: Document, plan_year: int | None = None) -> list[dict[str, A
             reason = "task"
         rows.append({"section": it.section, "number": it.number, "heading": it.heading[:80], "verdict": reason})
     return rows
-
 
 def extract_prose_tasks(
     doc: Document, plan_year: int | None, file: str, *, task_tables: list[TaskTable] | None = None

@@ -16,6 +16,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from tthc_extract import grammars
+from tthc_extract.model.document import BBox
 from tthc_extract.segment.tables import GridRow
 from tthc_extract.text.normalize import one_line
 from tthc_extract.text.roman import roman_value, to_roman
@@ -42,6 +43,7 @@ class Row:
     # index, and a row cut by a page break comes from two pieces (the debug view draws them all)
     sources: list[tuple[int, int]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    boxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, region) per grid row
     warnings: list[str] = field(default_factory=list)
     is_subrow: bool = False
     spans_pages: bool = False
@@ -60,6 +62,8 @@ class Row:
         self.sources.append((gr.table, gr.index))
         if gr.line is not None:
             self.lines.append(gr.line)
+        if gr.bbox is not None:
+            self.boxes.append((gr.page, gr.bbox))
         if self.table is None:
             self.table = gr.table
         if gr.confidence is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from tthc_extract.model.document import Document, Paragraph, Table, TableRow
+from tthc_extract.model.document import BBox, Document, Paragraph, Table, TableRow
 from tthc_extract.segment.header import ColumnMap, is_column_number_row, map_header, same_header
 
 # Paragraphs between two pieces of one table may only be page furniture (page numbers, running
@@ -42,6 +42,7 @@ class GridRow:
     merges_known: bool = False
     # Texts of the columns kept beside the row (notes, budget, unknown titles), by grid column.
     extras: dict[int, str] = field(default_factory=dict)
+    bbox: BBox | None = None  # the row's region on its page (None for sources without geometry)
 
 
 @dataclass
@@ -85,7 +86,15 @@ def _grid_row(row: TableRow, cmap: ColumnMap, piece: Table, r_index: int, page_t
         n_cells=len(non_empty),
         merges_known=piece.method in MERGE_AWARE_METHODS,
         extras=extras,
+        bbox=_row_bbox(row),
     )
+
+
+def _row_bbox(row: TableRow) -> BBox | None:
+    """Return the region of a table row: its own box, else the box enclosing its cells' boxes."""
+    if row.prov is not None and row.prov.bbox is not None:
+        return row.prov.bbox
+    return BBox.enclosing(c.prov.bbox for c in row.cells if c.prov is not None and c.prov.bbox is not None)
 
 
 def _gap_is_furniture(blocks: list[Paragraph | Table]) -> bool:
