@@ -7,8 +7,19 @@ import json
 
 import pandas as pd
 
-from tthc_extract.export.frames import documents_frame, rows_frame
-from tthc_extract.model.plan import Agency, Deadline, DocumentMeta, Plan, RowProvenance, TaskRow
+from tthc_extract.export.frames import documents_frame, row_records, rows_frame
+from tthc_extract.model.columns import ROWS_SCHEMA, to_arrow
+from tthc_extract.model.document import BBox
+from tthc_extract.model.plan import (
+    Agency,
+    Deadline,
+    DocumentMeta,
+    PageBox,
+    Plan,
+    RowProvenance,
+    TaskRow,
+    page_boxes,
+)
 
 
 def _plan(year: int | None) -> Plan:
@@ -36,3 +47,22 @@ def test_documents_frame_counts_are_integers() -> None:
     df = documents_frame([_plan(None)])
     assert str(df["n_rows"].dtype) == "Int32" and df.loc[0, "n_rows"] == 1
     assert df.loc[0, "legal_bases"] == [] and df.loc[0, "warnings"] == []
+
+
+def test_row_boxes_reach_the_rows_table() -> None:
+    plan = _plan(2022)
+    plan.rows[0].provenance.boxes = [PageBox(page=2, x0=10, top=20, x1=300, bottom=80, page_width=595.3,
+                                             page_height=841.89)]
+    table = to_arrow(row_records([plan]), ROWS_SCHEMA)
+    got = table.column("boxes").to_pylist()[0]
+    assert got == [{"page": 2, "x0": 10.0, "top": 20.0, "x1": 300.0, "bottom": 80.0,
+                    "page_width": 595.3, "page_height": 841.89}]
+    assert table.column("lines").to_pylist() == [[]]
+
+
+def test_page_boxes_one_enclosing_box_per_page() -> None:
+    parts = [(3, BBox(x0=50, top=700, x1=500, bottom=760)), (2, BBox(x0=60, top=100, x1=400, bottom=120)),
+             (3, BBox(x0=40, top=760, x1=520, bottom=800.123))]
+    got = page_boxes(parts)
+    assert [(b.page, b.x0, b.top, b.x1, b.bottom) for b in got] == [(2, 60, 100, 400, 120), (3, 40, 700, 520, 800.12)]
+    assert page_boxes([]) == []

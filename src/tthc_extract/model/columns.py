@@ -50,6 +50,13 @@ _WHO_WHEN = [
     ("deadline_dates", pa.list_(pa.date32())),
 ]
 
+# Where a row or task is on its pages (PDF and image inputs): one box per page, in points, with
+# the page size (see model.plan.PageBox).
+_BOXES = ("boxes", pa.list_(pa.struct([
+    ("page", pa.int32()), ("x0", pa.float64()), ("top", pa.float64()), ("x1", pa.float64()),
+    ("bottom", pa.float64()), ("page_width", pa.float64()), ("page_height", pa.float64()),
+])))
+
 ROWS_SCHEMA = pa.schema([
     ("file", pa.string()),
     ("row_id", pa.string()),
@@ -72,6 +79,8 @@ ROWS_SCHEMA = pa.schema([
     ("pages", pa.list_(pa.int32())),
     ("table", pa.int32()),
     ("source_rows", pa.list_(pa.int32())),
+    ("lines", pa.list_(pa.int32())),
+    _BOXES,
     ("warnings", pa.list_(pa.string())),
 ])
 
@@ -87,6 +96,7 @@ PROSE_SCHEMA = pa.schema([
     *_WHO_WHEN,
     ("pages", pa.list_(pa.int32())),
     ("lines", pa.list_(pa.int32())),
+    _BOXES,
     ("warnings", pa.list_(pa.string())),
 ])
 

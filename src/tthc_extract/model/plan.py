@@ -222,7 +222,8 @@ class Plan(BaseModel):
             "other_columns": list(r.other_columns.items()), "spans_pages": r.spans_pages,
             "is_subrow": r.is_subrow, "confidence": r.confidence,
             "pages": list(r.provenance.pages), "table": r.provenance.table,
-            "source_rows": list(r.provenance.source_rows), "warnings": list(r.warnings),
+            "source_rows": list(r.provenance.source_rows), "lines": list(r.provenance.lines),
+            "boxes": [b.model_dump() for b in r.provenance.boxes], "warnings": list(r.warnings),
         } for r in self.rows]
 
     def prose_records(self) -> list[dict[str, Any]]:
@@ -234,7 +235,8 @@ class Plan(BaseModel):
             "task": t.task, "text": t.text,
             **_who_when(t.lead_agencies, t.support_agencies, t.deadline),
             "deadline_raw": t.deadline_raw, "pages": list(t.provenance.pages),
-            "lines": list(t.provenance.lines), "warnings": list(t.warnings),
+            "lines": list(t.provenance.lines), "boxes": [b.model_dump() for b in t.provenance.boxes],
+            "warnings": list(t.warnings),
         } for t in self.prose_tasks]
 
     def agency_records(self) -> list[dict[str, Any]]:
