@@ -1,4 +1,4 @@
-"""The command line: a thin layer over the library API (extract, show, schema, check, debug)."""
+"""The command line: a thin layer over the library API (extract, show, schema, check, debug, review)."""
 
 from __future__ import annotations
 
@@ -271,6 +271,19 @@ def debug(
                   f"{sum(len(t.cells) for t in p.tables)} cells, {len(kept)} row(s) kept", markup=False)
     for path in paths:
         out.print(str(path), markup=False, highlight=False)
+
+
+@app.command()
+def review(
+    outdir: Path = typer.Argument(..., help="An extraction folder (what `extract -o` wrote)."),
+    site: Path | None = typer.Option(None, "-o", "--out", help="Site folder (default: OUTDIR/review)."),
+) -> None:
+    """Write a static HTML review site: every row beside the crop of its source, and corpus charts."""
+    from tthc_extract.review import build_site
+
+    dest = site if site is not None else outdir / "review"
+    n = build_site(outdir, dest)
+    out.print(f"{n} documents: {dest / 'index.html'}", markup=False)
 
 
 @app.command()

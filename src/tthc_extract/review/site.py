@@ -1,0 +1,170 @@
+"""The review site: ``index.html`` (documents, counts, warnings, corpus charts), one page per document
+(every row with its fields beside the crop of its source region) and ``view.html`` (a whole page with
+a row's box drawn). Everything is written next to the HTML: no server, no network, no CDN.
+
+Pages stay small at 1000 documents: one HTML per document, images loaded lazily, the index holds one
+line per document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from tthc_extract.model.plan import PageBox, Plan, ProseTask, TaskRow
+from tthc_extract.review import charts
+from tthc_extract.review.crops import PdfPictures
+
+# A row's confidence under this is marked as doubtful (OCR'd cells).
+LOW_CONFIDENCE = 0.6
+
+_CSS = """body{font-family:sans-serif;margin:1em;font-size:14px}table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:3px 5px;vertical-align:top}th{background:#eee}
+tr.warn td{background:#fff4e0}tr.low td.conf{color:#b00;font-weight:bold}img.crop{max-width:520px;display:block}
+.w{color:#a50;font-size:12px}.charts img{max-width:48%;vertical-align:top}"""
+
+# Hides the rows without warnings when the box is ticked (the filter of the document page).
+_FILTER_JS = """document.getElementById('only-warn').addEventListener('change',function(e){
+for(const tr of document.querySelectorAll('tr.row')){tr.style.display=(e.target.checked&&!tr.classList.contains('warn'))?'none':''}});"""
+
+# view.html#img=...&box=x0,top,x1,bottom,width,height: the page picture with the box drawn over it.
+_VIEW = """<!doctype html><meta charset="utf-8"><title>page</title><style>#w{position:relative;display:inline-block}
+#b{position:absolute;border:3px solid red;box-sizing:border-box}</style><div id="w"><img id="p"><div id="b"></div></div>
+<script>const q=new URLSearchParams(location.hash.slice(1));const b=q.get('box').split(',').map(Number);
+document.getElementById('p').src=q.get('img');const d=document.getElementById('b').style;
+d.left=(b[0]/b[4]*100)+'%';d.top=(b[1]/b[5]*100)+'%';d.width=((b[2]-b[0])/b[4]*100)+'%';
+d.height=((b[3]-b[1])/b[5]*100)+'%';</script>"""
+
+
+def _e(v: object) -> str:
+    return html.escape("" if v is None else str(v))
+
+
+def _page(title: str, body: str, script: str = "") -> str:
+    js = f"<script>{script}</script>" if script else ""
+    return (f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>{_e(title)}</title>'
+            f"<style>{_CSS}</style><body>{body}{js}</body></html>")
+
+
+def read_plans(outdir: Path) -> list[tuple[Path, Plan]]:
+    """Return the plans of the per-document JSON files under ``outdir`` (other JSON files skipped)."""
+    out = []
+    for p in sorted(outdir.rglob("*.json")):
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and "schema_version" in data and "rows" in data:
+            out.append((p, Plan.model_validate(data)))
+    return out
+
+
+def _slug(json_path: Path, outdir: Path) -> str:
+    rel = json_path.relative_to(outdir).as_posix()
+    return hashlib.sha1(rel.encode()).hexdigest()[:8] + "_" + json_path.name.removesuffix(".json")[:60]
+
+
+def _source(plan: Plan, json_path: Path) -> Path | None:
+    """Return the source file of ``plan`` when it is at hand (as given at extraction, or beside the JSON)."""
+    for c in (Path(plan.file), json_path.parent / plan.source):
+        if c.is_file():
+            return c
+    return None
+
+
+def _fields(t: TaskRow | ProseTask) -> str:
+    lead = ", ".join(a.canonical for a in t.lead_agencies)
+    sup = ", ".join(a.canonical for a in t.support_agencies)
+    d = t.deadline
+    when = f"{_e(t.deadline_raw)}<br><small>{_e(d.kind)} {_e(d.start or '')}–{_e(d.end or '')}</small>"
+    result = _e(t.result) if isinstance(t, TaskRow) else ""
+    return f"<td>{_e(t.task)}</td><td>{result}</td><td>{_e(lead)}</td><td>{_e(sup)}</td><td>{when}</td>"
+
+
+def _document_page(slug: str, plan: Plan, source: Path | None, site: Path) -> str:
+    pics = PdfPictures(source) if source is not None and source.suffix.lower() == ".pdf" else None
+    items: list[tuple[str, TaskRow | ProseTask]] = [(r.row_id, r) for r in plan.rows]
+    items += [(f"{plan.source}#prose{i + 1}", t) for i, t in enumerate(plan.prose_tasks)]
+    pages_done: set[int] = set()
+    lines = []
+    try:
+        for i, (rid, t) in enumerate(items):
+            crops = []
+            for k, b in enumerate(t.provenance.boxes):
+                if pics is None:
+                    break
+                crop = f"crops/{slug}/{i}_{k}.png"
+                pics.crop(b, site / crop)
+                page_img = f"pages/{slug}/p{b.page}.jpg"
+                if b.page not in pages_done:
+                    pics.page(b.page, site / page_img)
+                    pages_done.add(b.page)
+                crops.append(f'<a href="{_view_link(page_img, b)}"><img class="crop" loading="lazy" '
+                             f'src="../{crop}" alt="page {b.page}"></a>')
+            if not crops:
+                where = t.provenance.lines or t.provenance.pages
+                crops.append(f"<small>{'lines' if t.provenance.lines else 'pages'} {_e(where)}</small>")
+            conf = t.confidence if isinstance(t, TaskRow) else None
+            cls = "row" + (" warn" if t.warnings else "") + (" low" if conf is not None and conf < LOW_CONFIDENCE else "")
+            warn = "".join(f'<div class="w">⚠ {_e(w)}</div>' for w in t.warnings)
+            stt = t.stt if isinstance(t, TaskRow) else t.number
+            lines.append(f'<tr class="{cls}" id="r{i}" title="{_e(rid)}"><td>{_e(stt)}</td>{_fields(t)}'
+                         f'<td class="conf">{_e("" if conf is None else f"{conf:.2f}")}</td>'
+                         f"<td>{''.join(crops)}{warn}</td></tr>")
+    finally:
+        if pics is not None:
+            pics.close()
+    m = plan.document
+    warns = "".join(f"<li>{_e(w)}</li>" for w in plan.warnings)
+    body = (f'<p><a href="../index.html">← index</a></p><h1>{_e(plan.source)}</h1>'
+            f"<p>{_e(m.doc_type)} {_e(m.doc_number)} · {_e(m.issuer)} · {_e(m.issue_date)} · "
+            f"{len(plan.rows)} rows · {len(plan.prose_tasks)} prose tasks</p><ul>{warns}</ul>"
+            '<label><input type="checkbox" id="only-warn"> only rows with warnings</label>'
+            '<table id="rows"><tr><th>STT</th><th>task</th><th>result</th><th>lead</th><th>support</th>'
+            f"<th>deadline</th><th>conf.</th><th>source</th></tr>{''.join(lines)}</table>")
+    return _page(plan.source, body, _FILTER_JS)
+
+
+def _view_link(page_img: str, b: PageBox) -> str:
+    w, h = b.page_width or 1.0, b.page_height or 1.0
+    return f"../view.html#img={page_img}&box={b.x0},{b.top},{b.x1},{b.bottom},{w},{h}"
+
+
+def _index(docs: Sequence[tuple[str, Plan]]) -> str:
+    lines = []
+    for slug, p in docs:
+        m = p.document
+        n_warn = len(p.warnings) + sum(1 for r in p.rows if r.warnings) + sum(1 for t in p.prose_tasks if t.warnings)
+        lines.append(f'<tr class="doc"><td><a href="docs/{slug}.html">{_e(p.source)}</a></td><td>{_e(m.province)}</td>'
+                     f"<td>{_e(m.plan_year)}</td><td>{_e(m.doc_number)}</td><td>{_e(m.issue_date)}</td>"
+                     f"<td>{len(p.rows)}</td><td>{len(p.prose_tasks)}</td><td>{n_warn}</td>"
+                     f"<td>{'<br>'.join(_e(w) for w in p.warnings)}</td></tr>")
+    charts_html = "".join(f'<img class="chart" src="charts/{n}.svg" alt="{n}">'
+                          for n in ("agencies", "deadlines", "documents"))
+    body = (f"<h1>Review: {len(docs)} documents</h1><div class=\"charts\">{charts_html}</div>"
+            "<table id=\"docs\"><tr><th>document</th><th>province</th><th>year</th><th>number</th><th>issued</th>"
+            f"<th>rows</th><th>prose</th><th>with warnings</th><th>warnings</th></tr>{''.join(lines)}</table>")
+    return _page("Review", body)
+
+
+def build_site(outdir: Path, site: Path) -> int:
+    """Write the review site of the extraction folder ``outdir`` into ``site``; return the documents shown."""
+    found = read_plans(outdir)
+    (site / "docs").mkdir(parents=True, exist_ok=True)
+    (site / "charts").mkdir(exist_ok=True)
+    docs = []
+    for json_path, plan in found:
+        slug = _slug(json_path, outdir)
+        page = _document_page(slug, plan, _source(plan, json_path), site)
+        (site / "docs" / f"{slug}.html").write_text(page, encoding="utf-8")
+        docs.append((slug, plan))
+    plans = [p for _, p in docs]
+    for name, draw in (("agencies", charts.agencies_chart), ("deadlines", charts.deadlines_chart),
+                       ("documents", charts.documents_chart)):
+        (site / "charts" / f"{name}.svg").write_text(draw(plans), encoding="utf-8")
+    (site / "view.html").write_text(_VIEW, encoding="utf-8")
+    (site / "index.html").write_text(_index(docs), encoding="utf-8")
+    return len(docs)
