@@ -61,6 +61,7 @@ HEADINGS: dict[str, str] = {
     "table": "Bảng",
     "source_rows": "Dòng nguồn",
     "lines": "Dòng văn bản",
+    "boxes": "Vùng trên trang",
     # agencies
     "role": "Vai trò",
     "position": "Thứ tự",
