@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tthc_extract.loaders.docx_xml import W, int_attr, on, on_attr
+from tthc_extract.text.roman import to_roman
 
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 _LEVEL_REF = re.compile(r"%([1-9])")
 
 
@@ -93,11 +92,8 @@ class Level:
 def format_number(n: int, fmt: str) -> str:
     """Return ``n`` written in Word number format ``fmt`` (decimal, roman, letter; else decimal)."""
     if fmt in ("lowerRoman", "upperRoman"):
-        out, rest = "", max(n, 1)
-        for value, letters in _ROMAN:
-            while rest >= value:
-                out, rest = out + letters, rest - value
-        return out.upper() if fmt == "upperRoman" else out
+        out = to_roman(max(n, 1))
+        return out if fmt == "upperRoman" else out.lower()
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (max(n, 1) - 1) % 26) * ((max(n, 1) - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter

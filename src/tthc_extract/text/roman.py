@@ -20,8 +20,9 @@ def roman_value(text: str) -> int | None:
 
 
 def to_roman(value: int) -> str:
-    """Return ``value`` (1-3999) written as a Roman numeral (14 -> "XIV")."""
-    if not 0 < value < 4000:
+    """Return ``value`` (>= 1) written as a Roman numeral (14 -> "XIV"); past 3999 the Ms repeat, as Word
+    writes a list's 4000th item."""
+    if value < 1:
         raise ValueError(f"no Roman numeral for {value}")
     out = []
     for v, s in _DIGITS:
