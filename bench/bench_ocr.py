@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_scans import render_pages  # bench/ is on sys.path whether run alone or by bench.py
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work" / "ocr"
 SHARED = ROOT.parent / "shared"
@@ -50,22 +52,6 @@ def _inputs(args: list[str]) -> list[Path]:
         if found:
             return found
     return []
-
-
-def _page_images(pdf: Path) -> list[Path]:
-    """Render the pages of ``pdf`` as the loader would and save them as PNG; return the paths."""
-    import cv2
-
-    from tthc_extract.ocr.raster import render_pdf
-
-    out = WORK / pdf.stem
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for img in render_pdf(pdf):
-        p = out / f"page-{img.number:03d}.png"
-        cv2.imwrite(str(p), img.bgr)
-        paths.append(p)
-    return paths
 
 
 def _plain(pages: list[Path], one_thread: bool) -> float:
@@ -91,12 +77,14 @@ def _paths(pages: list[Path]) -> dict[str, float]:
     Paths alternate page by page so a busy machine slows them alike; a path the CPU lacks falls
     back to Tesseract's own choice, which the row then shows.
     """
+    from tthc_extract.ocr.tesseract import dotproduct_args
+
     binary = os.environ.get("TTHC_TESSERACT") or "tesseract"
     took = dict.fromkeys(PATHS, 0.0)
     for p in pages:
         for path in PATHS:
             t0 = time.perf_counter()
-            subprocess.run([binary, str(p), "-", "-l", "vie", "-c", f"dotproduct={path}"],
+            subprocess.run([binary, str(p), "-", "-l", "vie", *dotproduct_args(path)],
                            capture_output=True, check=True)
             took[path] += time.perf_counter() - t0
     return took
@@ -157,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     scores: list[tuple[str, str]] = []
     _pipeline(files[0], None)  # warm-up: imports, grammars, page cache
     for pdf in files:
-        pages = _page_images(pdf)
+        pages = [path for path, _dpi in render_pages(pdf, WORK)]
         n = len(pages)
         runs: dict[str, list[float]] = {k: [] for k in ("plain", "plain1", "pipe", "pipe1")}
         data: dict[str, Any] = {}

@@ -32,13 +32,14 @@ def _inputs(args: list[str]) -> list[Path]:
     return [Path(a) for a in args] if args else sorted((ROOT / "samples").glob("*.scan.pdf"))
 
 
-def _render(pdf: Path) -> list[tuple[Path, int]]:
-    """Save the pages of ``pdf`` as PNG at the resolution the loader renders them; return (path, dpi)s."""
+def render_pages(pdf: Path, work: Path = WORK) -> list[tuple[Path, int]]:
+    """Save the pages of ``pdf`` as PNG under ``work`` at the resolution the loader renders them; return
+    (path, dpi)s. bench_ocr reads the same images."""
     import cv2
 
     from tthc_extract.ocr.raster import render_pdf
 
-    out = WORK / pdf.stem
+    out = work / pdf.stem
     out.mkdir(parents=True, exist_ok=True)
     pages = []
     for img in render_pdf(pdf):
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     pipeline(files[0])  # warm-up: imports, grammars
     total = {"pages": 0, "plain": 0.0, "pipe": 0.0}
     for pdf in files:
-        pages = _render(pdf)
+        pages = render_pages(pdf)
         plain, pipe = [], []
         for _ in range(a.repeat):
             plain.append(fair_tesseract(pages, cores))

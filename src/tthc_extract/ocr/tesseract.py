@@ -141,10 +141,14 @@ def dot_product_path() -> str:
     return "avx2" if _has_avx2() else "generic"
 
 
-def _fixed_path_args() -> list[str]:
-    """Return the Tesseract arguments that pin its dot-product routine (none for ``native``)."""
-    path = dot_product_path()
+def dotproduct_args(path: str) -> list[str]:
+    """Return the Tesseract arguments that run it on dot-product ``path`` (none for ``native``: its own choice)."""
     return [] if path == "native" else ["-c", f"dotproduct={path}"]
+
+
+def _fixed_path_args() -> list[str]:
+    """Return the Tesseract arguments that pin its dot-product routine to :func:`dot_product_path`."""
+    return dotproduct_args(dot_product_path())
 
 
 def _env() -> dict[str, str]:
