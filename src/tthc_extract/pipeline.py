@@ -15,6 +15,7 @@ from typing import Any
 
 from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.fields.metadata import read_metadata
+from tthc_extract.fields.registry import resolve_plan
 from tthc_extract.fields.task import cell_fields
 from tthc_extract.limits import MemoryLimitError, memory_message
 from tthc_extract.loaders import load
@@ -120,6 +121,7 @@ def plan_from_document(doc: Document, file: str | None = None) -> Plan:
     plan.prose_tasks = extract_prose_tasks(doc, meta.plan_year, file, task_tables=tasks)
     plan.tables = generic_tables(others, doc, file)
     _size_boxes(plan, doc)
+    resolve_plan(plan)
     if not tasks and not plan.prose_tasks:
         plan.warnings.append("no task table found (no header with task/agency/deadline columns)")
     if any(p.pending_ocr for p in doc.pages):

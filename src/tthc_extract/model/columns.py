@@ -43,6 +43,8 @@ _WHO_WHEN = [
     ("support_agencies", pa.list_(pa.string())),
     ("lead_canonical", pa.list_(pa.string())),
     ("support_canonical", pa.list_(pa.string())),
+    ("lead_ids", pa.list_(pa.string())),  # agency_id per lead agency (null: a body not in the registry)
+    ("support_ids", pa.list_(pa.string())),
     ("deadline_raw", pa.string()),
     ("deadline_kind", pa.string()),
     ("deadline_start", pa.date32()),
@@ -109,6 +111,9 @@ AGENCIES_SCHEMA = pa.schema([
     ("position", pa.int32()),
     ("name", pa.string()),
     ("canonical", pa.string()),
+    ("agency_id", pa.string()),
+    ("agency_type", pa.string()),
+    ("agency_level", pa.string()),
 ])
 
 

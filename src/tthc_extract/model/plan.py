@@ -27,11 +27,19 @@ Role = Literal["lead", "support"]
 
 
 class Agency(BaseModel):
-    """One agency named in a row: as written (minus role words) and with abbreviations expanded."""
+    """One agency named in a row: as written (minus role words), and the body it is.
+
+    ``canonical`` is the registry's name of the body (grammars/agencies/bodies.toml) when the name
+    is of a known body, else the name with abbreviations expanded; ``agency_id`` (a stable slug),
+    ``agency_type`` and ``agency_level`` are the body's, None for a name of no known body.
+    """
 
     name: str
     canonical: str
     role: Role = "lead"
+    agency_id: str | None = None
+    agency_type: str | None = None
+    agency_level: str | None = None
 
 
 class Deadline(BaseModel):
@@ -177,6 +185,7 @@ def _who_when(lead: list[Agency], support: list[Agency], deadline: Deadline) -> 
     return {
         "lead_agencies": [a.name for a in lead], "support_agencies": [a.name for a in support],
         "lead_canonical": [a.canonical for a in lead], "support_canonical": [a.canonical for a in support],
+        "lead_ids": [a.agency_id for a in lead], "support_ids": [a.agency_id for a in support],
         "deadline_kind": deadline.kind, "deadline_start": deadline.start, "deadline_end": deadline.end,
         "deadline_dates": list(deadline.dates),
     }
@@ -245,7 +254,8 @@ class Plan(BaseModel):
         return [{
             "file": self.file, "row_id": r.row_id, "province": d.province,
             "plan_year": d.plan_year, "role": role, "position": i,
-            "name": a.name, "canonical": a.canonical,
+            "name": a.name, "canonical": a.canonical, "agency_id": a.agency_id,
+            "agency_type": a.agency_type, "agency_level": a.agency_level,
         } for r in self.rows
             for role, ags in (("lead", r.lead_agencies), ("support", r.support_agencies))
             for i, a in enumerate(ags)]
