@@ -23,6 +23,7 @@ from typing import Any, Literal
 import tthc_extract
 from tthc_extract.export.writers import atomic_write_bytes
 from tthc_extract.fingerprint import sha256_file, tool_fingerprint
+from tthc_extract.names import json_bytes
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -102,8 +103,7 @@ class Manifest:
             "documents": {k: asdict(self.entries[k]) for k in sorted(self.entries)},
             "dirty": sorted(([p, y] for p, y in self.dirty), key=lambda x: (str(x[0]), x[1] or 0)),
         }
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        atomic_write_bytes(self.path, text.encode("utf-8"))
+        atomic_write_bytes(self.path, json_bytes(data, indent=1) + b"\n")
         self.changed = False
 
     def is_current(self, key: str, sha256: str, stamp: tuple[str, str]) -> bool:

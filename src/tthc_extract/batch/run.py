@@ -37,6 +37,7 @@ from tthc_extract.batch.sink import STATE_DIR, DatasetSink
 from tthc_extract.batch.work import Outcome, Task
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for
 from tthc_extract.limits import Limits, active
+from tthc_extract.names import json_bytes
 
 # Default per-document time limit, in seconds: a long scan OCRs in minutes, a hung one never ends.
 DEFAULT_TIMEOUT = 600.0
@@ -291,8 +292,7 @@ class _Batch:
         if m.changed or self.run_errors or not m.path.is_file() or not errors_path.is_file():
             # Always written, empty when nothing failed: a reader need not test that it exists.
             failed = [{"file": e.input, "error": e.error or ""} for e in m.failed()] + self.run_errors
-            lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in failed)
-            atomic_write_bytes(errors_path, lines.encode("utf-8"))
+            atomic_write_bytes(errors_path, b"".join(json_bytes(r) + b"\n" for r in failed))
             m.save()
 
 

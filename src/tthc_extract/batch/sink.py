@@ -36,8 +36,9 @@ import pyarrow.parquet as pq
 
 from tthc_extract.batch.manifest import Manifest, Partition
 from tthc_extract.batch.work import TABLE_SCHEMAS
-from tthc_extract.export.tables import TABLES_DIR, table_path
+from tthc_extract.export.tables import TABLES_DIR, table_path, table_stem
 from tthc_extract.export.writers import atomic_parquet_writer, atomic_target, write_parquet_table
+from tthc_extract.names import name_bytes
 
 TABLES = tuple(TABLE_SCHEMAS)
 PARTITION_COLUMNS = ("province", "plan_year")
@@ -100,7 +101,7 @@ class DatasetSink:
 
     def part_path(self, key: str, table: str) -> Path:
         """Return where one document's ``table`` part is kept."""
-        h = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+        h = hashlib.sha256(name_bytes(key)).hexdigest()[:24]
         return self.parts / h[:2] / f"{h}.{table}.arrow"
 
     def put(self, key: str, tables: dict[str, pa.Table]) -> None:
@@ -127,7 +128,7 @@ class DatasetSink:
 
     def drop_generic(self, source: str, keep: int = 0) -> None:
         """Delete the generic table files of ``source`` numbered above ``keep``."""
-        name = Path(source).name
+        name = table_stem(source)
         for f in (self.outdir / TABLES_DIR).glob(f"{glob.escape(name)}.*.parquet"):
             n = f.name[len(name) + 1: -len(".parquet")]
             if n.isdigit() and int(n) > keep:

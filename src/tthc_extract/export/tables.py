@@ -15,14 +15,22 @@ import pyarrow as pa
 
 from tthc_extract.export.writers import write_parquet_table
 from tthc_extract.model.plan import GenericTable, Plan
+from tthc_extract.names import fit_name, shown
 from tthc_extract.segment.generic import numeric_frame
 
 TABLES_DIR = "tables"
+# Room kept after the stem of a table file for ``.<n>.parquet``.
+_TABLE_SUFFIX_ROOM = len(".9999.parquet")
+
+
+def table_stem(source: str) -> str:
+    """Return the name the table files of ``source`` start with: its file name, shortened when too long."""
+    return fit_name(Path(source).name, reserve=_TABLE_SUFFIX_ROOM)
 
 
 def table_path(outdir: Path, source: str, n: int) -> Path:
     """Return where generic table ``n`` (from 1) of ``source`` goes: OUTDIR/tables/<source>.<n>.parquet."""
-    return outdir / TABLES_DIR / f"{Path(source).name}.{n}.parquet"
+    return outdir / TABLES_DIR / f"{table_stem(source)}.{n}.parquet"
 
 
 def table_arrow(table: GenericTable, source: str, n: int) -> pa.Table:
@@ -34,7 +42,7 @@ def table_arrow(table: GenericTable, source: str, n: int) -> pa.Table:
     )
     arrow = arrow.cast(schema)
     meta = {
-        "source": source,
+        "source": shown(source),
         "table": str(n),
         "title": table.title or "",
         "header": json.dumps(table.header, ensure_ascii=False),

@@ -2,6 +2,7 @@
 
 Field names here are a contract with users (JSON files, Parquet columns, JSON Schema in
 ``schemas/``): change them only on purpose and regenerate the schemas (``make schemas``).
+In the Parquet records a file name that is not UTF-8 is shown escaped (names.shown); the JSON keeps it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_frame
 from tthc_extract.model.document import BBox
+from tthc_extract.names import shown
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -211,7 +213,7 @@ class Plan(BaseModel):
         """Return the plan's row of documents.parquet, as a dict of its columns."""
         d = self.document
         return {
-            "file": self.file, "source": self.source, "format": self.format, "status": self.status,
+            "file": shown(self.file), "source": shown(self.source), "format": self.format, "status": self.status,
             "doc_type": d.doc_type, "doc_number": d.doc_number, "issuer": d.issuer,
             "province": d.province, "place": d.place, "issue_date": d.issue_date,
             "signer": d.signer, "title": d.title, "plan_year": d.plan_year,
@@ -223,7 +225,7 @@ class Plan(BaseModel):
         """Return one dict per task row with the rows.parquet columns."""
         d = self.document
         return [{
-            "file": self.file, "row_id": r.row_id, "province": d.province, "plan_year": d.plan_year,
+            "file": shown(self.file), "row_id": shown(r.row_id), "province": d.province, "plan_year": d.plan_year,
             "doc_number": d.doc_number, "section": r.section, "section_title": r.section_title,
             "stt": r.stt, "task": r.task, "result": r.result, "agencies_raw": r.agencies_raw,
             **_who_when(r.lead_agencies, r.support_agencies, r.deadline),
@@ -239,7 +241,7 @@ class Plan(BaseModel):
         """Return one dict per prose task with the prose_tasks.parquet columns."""
         d = self.document
         return [{
-            "file": self.file, "province": d.province, "plan_year": d.plan_year,
+            "file": shown(self.file), "province": d.province, "plan_year": d.plan_year,
             "doc_number": d.doc_number, "section": t.section, "number": t.number,
             "task": t.task, "text": t.text,
             **_who_when(t.lead_agencies, t.support_agencies, t.deadline),
@@ -252,7 +254,7 @@ class Plan(BaseModel):
         """Return one dict per task row x agency x role with the agencies.parquet columns."""
         d = self.document
         return [{
-            "file": self.file, "row_id": r.row_id, "province": d.province,
+            "file": shown(self.file), "row_id": shown(r.row_id), "province": d.province,
             "plan_year": d.plan_year, "role": role, "position": i,
             "name": a.name, "canonical": a.canonical, "agency_id": a.agency_id,
             "agency_type": a.agency_type, "agency_level": a.agency_level,
