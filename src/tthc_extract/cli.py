@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from tthc_extract.check.command import check
 from tthc_extract.errors import os_reason
 from tthc_extract.inputs import collect_inputs
 from tthc_extract.model.plan import Plan
+from tthc_extract.names import json_bytes, shown
 from tthc_extract.pipeline import extract_one
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured data from TTHC-control plan decisions.")
@@ -25,10 +25,15 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 
+def say(line: str, console: Console = err) -> None:
+    """Print one plain line (no markup), a file name that is not UTF-8 shown escaped (names.shown)."""
+    console.print(shown(line), markup=False, highlight=False)
+
+
 @app.command()
 def _version(value: bool) -> None:
     if value:
-        out.print(__version__)
+        say(__version__, out)
         raise typer.Exit(0)
 
 
@@ -74,7 +79,7 @@ def extract(
     try:
         wanted = parse_formats(formats)
     except ValueError as exc:
-        err.print(f"error: --format: {exc}", markup=False, highlight=False)
+        say(f"error: --format: {exc}")
         raise typer.Exit(2) from None
     parquet = parquet and "parquet" in wanted
 
@@ -82,11 +87,11 @@ def extract(
     inputs = found.files
     if not inputs:
         for p in found.problems:
-            err.print(f"error: {p['error']}", markup=False, highlight=False)
-        err.print("error: no input files found", markup=False, highlight=False)
+            say(f"error: {p['error']}")
+        say("error: no input files found")
         raise typer.Exit(2)
     if executor not in ("local", "dask"):
-        err.print("error: --executor is local or dask (dask alone starts a local cluster)")
+        say("error: --executor is local or dask (dask alone starts a local cluster)")
         raise typer.Exit(2)
     opts = BatchOptions(
         jobs=jobs if jobs > 0 else default_jobs(), timeout=timeout if timeout > 0 else None,
@@ -101,16 +106,16 @@ def extract(
 
         def on_done(path: str, status: str, error: str | None) -> None:
             if error:
-                err.print(f"error: {error}", markup=False, highlight=False)
+                say(f"error: {error}")
             progress.update(task, advance=1)
 
         def on_start(path: str) -> None:
-            progress.update(task, description=f"reading {Path(path).name[:40]}")
+            progress.update(task, description=f"reading {shown(Path(path).name[:40])}")
 
         try:
             s = run_batch(inputs, outdir, opts, on_done, problems=found.problems, on_start=on_start)
         except BatchError as exc:
-            err.print(f"error: {exc}", markup=False, highlight=False)
+            say(f"error: {exc}")
             raise typer.Exit(2) from None
     write_formats(outdir, wanted)
     done = f"{s.extracted} extracted, {s.failed} failed" + (f", {s.unchanged} unchanged" if s.unchanged else "")
@@ -124,15 +129,16 @@ def extract(
         summary = {k: getattr(s, k) for k in ("files", "extracted", "unchanged", "failed", "cancelled", "rows",
                                              "warn_rows", "interrupted", "notes")}
         summary |= {"seconds": round(s.seconds, 3), "outdir": str(outdir), "errors": str(outdir / "errors.jsonl")}
-        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        # json_bytes: a file name that is not UTF-8 (in a note, in OUTDIR) kept as its \udcXX escape
+        sys.stdout.write(json_bytes(summary).decode("utf-8") + "\n")
     else:
-        out.print(msg, markup=False, highlight=False)
+        say(msg, out)
     skipped = found.skipped_note()
     for note in ([skipped] if skipped else []) + s.notes:
-        err.print(f"note: {note}", markup=False, highlight=False)
+        say(f"note: {note}")
     if s.interrupted:
-        err.print(f"interrupted: {s.files - s.extracted - s.failed - s.unchanged} document(s) "
-                  "not done; run the same command again to do them", markup=False, highlight=False)
+        say(f"interrupted: {s.files - s.extracted - s.failed - s.unchanged} document(s) "
+            "not done; run the same command again to do them")
         raise typer.Exit(130)
     raise typer.Exit(1 if s.failed else 0)
 
@@ -147,7 +153,7 @@ def _read_plan_json(file: Path) -> Plan:
         e = exc.errors()[0]
         where = ".".join(str(x) for x in e["loc"])
         reason = f"not a document JSON written by `tthc-extract extract` ({where + ': ' if where else ''}{e['msg']})"
-    err.print(f"error: {file}: {reason}", markup=False, highlight=False)
+    say(f"error: {file}: {reason}")
     raise typer.Exit(1)
 
 
@@ -182,29 +188,25 @@ def show(
 ) -> None:
     """Print a document's rows as a readable table (or as JSON, CSV, Markdown); exit 1 for a non-plan."""
     if fmt not in SHOW_FORMATS:
-        err.print(f"error: --format is one of {', '.join(SHOW_FORMATS)}", markup=False, highlight=False)
+        say(f"error: --format is one of {', '.join(SHOW_FORMATS)}")
         raise typer.Exit(2)
     if file.suffix.lower() == ".json":
         plan = _read_plan_json(file)
     else:
         res = extract_one(file)
         if res.plan is None:
-            err.print(f"error: {res.error}", markup=False, highlight=False)
+            say(f"error: {res.error}")
             raise typer.Exit(1)
         plan = res.plan
     if not (plan.rows or plan.prose_tasks):
-        err.print(f"error: {file}: no task table or prose tasks found: not a plan document",
-                  markup=False, highlight=False)
+        say(f"error: {file}: no task table or prose tasks found: not a plan document")
         raise typer.Exit(1)
     if fmt != "table":
         sys.stdout.write(render_plan(plan, fmt))
         return
     d = plan.document
-    out.print(
-        f"{plan.source}: {d.doc_type or '?'} {d.doc_number or ''} — {d.issuer or '?'}, "
-        f"{d.issue_date or '?'}; plan year {d.plan_year or '?'}; {len(plan.rows)} rows",
-        markup=False,
-    )
+    say(f"{plan.source}: {d.doc_type or '?'} {d.doc_number or ''} — {d.issuer or '?'}, "
+        f"{d.issue_date or '?'}; plan year {d.plan_year or '?'}; {len(plan.rows)} rows", out)
     tbl = RichTable(show_lines=False, expand=True)
     for col in ("sec", "stt", "task", "result", "lead", "support", "deadline", "!"):
         tbl.add_column(col, overflow="fold")
@@ -223,7 +225,7 @@ def show(
         )
     out.print(tbl)
     for w in plan.warnings:
-        out.print(f"warning: {w}", markup=False)
+        say(f"warning: {w}", out)
 
 
 @app.command()
@@ -235,7 +237,7 @@ def schema(
 
     if outdir is not None:
         for p in write_schemas(outdir):
-            out.print(str(p), markup=False)
+            say(str(p), out)
         return
     sys.stdout.write(render(plan_schema()))
 
@@ -260,17 +262,17 @@ def debug(
         report = read_debug(file)
         paths = render(report, outdir, page=page, dpi=dpi)
     except ExtractError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        say(f"error: {exc}")
         raise typer.Exit(1) from None
     except KeyError as exc:
-        err.print(f"error: {file}: {exc.args[0]}", markup=False, highlight=False)
+        say(f"error: {file}: {exc.args[0]}")
         raise typer.Exit(2) from None
     for p in report.pages if page is None else [report.page(page)]:
         kept = {k.number for k in p.kept}
-        out.print(f"page {p.number}: {len(p.rules)} rules, {len(p.tables)} table piece(s), "
-                  f"{sum(len(t.cells) for t in p.tables)} cells, {len(kept)} row(s) kept", markup=False)
+        say(f"page {p.number}: {len(p.rules)} rules, {len(p.tables)} table piece(s), "
+            f"{sum(len(t.cells) for t in p.tables)} cells, {len(kept)} row(s) kept", out)
     for path in paths:
-        out.print(str(path), markup=False, highlight=False)
+        say(str(path), out)
 
 
 @app.command()
@@ -283,13 +285,13 @@ def review(
 
     dest = site if site is not None else outdir / "review"
     n = build_site(outdir, dest)
-    out.print(f"{n} documents: {dest / 'index.html'}", markup=False)
+    say(f"{n} documents: {dest / 'index.html'}", out)
 
 
 @app.command()
 def version() -> None:
     """Print the version."""
-    out.print(__version__)
+    say(__version__, out)
 
 
 def main() -> None:  # pragma: no cover
