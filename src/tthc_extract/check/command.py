@@ -12,13 +12,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from tthc_extract.check.compare import compare_plans
 from tthc_extract.check.config import CheckConfig, ConfigError, load_config
 from tthc_extract.check.evaluate import DocReport, evaluate
+from tthc_extract.check.expected import read_expected, validate_expected
 from tthc_extract.check.report import FORMATS, RENDERERS, Summary, render_table
 from tthc_extract.check.runner import Run, extract_or_reuse
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for, plan_json
@@ -40,14 +40,6 @@ def expected_path_for(path: Path, root: Path | None, expected_dir: Path) -> Path
     return alternate if not primary.is_file() and alternate.is_file() else primary
 
 
-def _read_expected(path: Path) -> dict[str, Any]:
-    """Return an expected file's JSON object (raises OSError / ValueError when unreadable)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    return data
-
-
 def _check_one(run: Run, cfg: CheckConfig, expected_dir: Path | None) -> tuple[DocReport, Path | None]:
     """Return one document's report and the expected file it looked for (None without --expected)."""
     th = cfg.for_file(run.path)
@@ -57,7 +49,7 @@ def _check_one(run: Run, cfg: CheckConfig, expected_dir: Path | None) -> tuple[D
     if run.plan is None or not exp_path.is_file():
         return evaluate(run, th, None, str(exp_path), expected_wanted=True), exp_path
     try:
-        expected = _read_expected(exp_path)
+        expected = read_expected(exp_path)
     except (OSError, ValueError) as exc:
         error = f"expected file {exp_path} cannot be read ({exc})"
         return DocReport(path=str(run.path), status="error", seconds=run.seconds, error=error), exp_path
@@ -96,9 +88,9 @@ def update_expected_files(runs: Sequence[Run], expected_dir: Path) -> tuple[list
             continue
         counts["updated"] += 1
         try:
-            changes = compare_plans(json.loads(old_text), run.plan).diff_lines()
-        except ValueError:
-            changes = ["(the old file was not valid JSON)"]
+            changes = compare_plans(validate_expected(json.loads(old_text)), run.plan).diff_lines()
+        except ValueError as exc:
+            changes = [f"(the old file was unreadable: {exc})"]
         lines.append(f"updated {path}: {len(changes)} change(s)" if changes else
                      f"updated {path}: no compared field changed (paths, provenance or warnings only)")
         lines += [f"  {c}" for c in changes]
