@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import glob
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,20 +23,28 @@ class InputSet:
 
     ``problems`` holds ``{"file", "error"}`` records (the errors.jsonl shape) for a folder without
     plan documents or a glob matching nothing; ``skipped`` counts, by extension, the files of
-    other types met inside folders (a folder's .xlsx or .zip is not an error, but worth a note).
+    other types met inside folders (a folder's .xlsx or .zip is not an error, but worth a note);
+    ``special`` counts, by kind, the entries that are no regular file (FIFOs, sockets, devices,
+    broken symbolic links, symbolic link loops): never opened, whatever their name.
     """
 
     files: list[Input] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    special: Counter[str] = field(default_factory=Counter)
 
     def skipped_note(self) -> str | None:
-        """Return one line naming the files of other types left out of folders, or None."""
-        if not self.skipped:
-            return None
-        kinds = ", ".join(f"{ext or '(no extension)'}: {n}" for ext, n in self.skipped.most_common(5))
-        return (f"{sum(self.skipped.values())} file(s) in the folders are not plan documents and were "
-                f"left out ({kinds}); name a file to try it anyway")
+        """Return one line naming what was left out of folders (other types, not regular files), or None."""
+        parts = []
+        if self.skipped:
+            kinds = ", ".join(f"{ext or '(no extension)'}: {n}" for ext, n in self.skipped.most_common(5))
+            parts.append(f"{sum(self.skipped.values())} file(s) in the folders are not plan documents and were "
+                         f"left out ({kinds}); name a file to try it anyway")
+        if self.special:
+            kinds = ", ".join(f"{kind}: {n}" for kind, n in self.special.most_common())
+            parts.append(f"{sum(self.special.values())} entr{'y' if sum(self.special.values()) == 1 else 'ies'} "
+                         f"in the folders are not regular files and were left out ({kinds})")
+        return "; ".join(parts) or None
 
 
 def _hidden(f: Path, root: Path) -> bool:
@@ -41,11 +52,37 @@ def _hidden(f: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in f.relative_to(root).parts)
 
 
+def special_kind(f: Path) -> str | None:
+    """Return what a folder entry is when it is neither a regular file nor a folder, else None.
+
+    Symbolic links are followed: one to a plan document is read, one to nothing ("broken
+    symbolic link") or to itself ("symbolic link loop") is not.
+    """
+    try:
+        mode = os.stat(f).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return "broken symbolic link" if f.is_symlink() else "unreadable entry"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+
+
 def _walk(folder: Path, found: InputSet) -> list[Input]:
     """Return the plan documents under ``folder`` (recursive, dot-folders skipped); count the others."""
     files: list[Input] = []
     for f in sorted(folder.rglob("*")):
-        if not f.is_file() or _hidden(f, folder):
+        if _hidden(f, folder):
+            continue
+        if not f.is_file():
+            kind = special_kind(f)
+            if kind is not None:
+                found.special[kind] += 1
             continue
         if f.suffix.lower() in SUPPORTED_EXTS - NAMED_ONLY_EXTS:
             files.append((f, folder))
@@ -65,10 +102,10 @@ def collect_inputs(items: list[str]) -> InputSet:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            before = sum(found.skipped.values())
+            before = sum(found.skipped.values()) + sum(found.special.values())
             files = _walk(p, found)
             if not files:
-                others = sum(found.skipped.values()) - before
+                others = sum(found.skipped.values()) + sum(found.special.values()) - before
                 why = f"only files of other types ({others})" if others else "no files"
                 found.problems.append({"file": item, "error": f"{item}: folder holds no plan documents ({why})"})
             pairs.extend(files)
