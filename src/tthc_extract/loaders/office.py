@@ -4,6 +4,11 @@ LibreOffice converts the file to .docx in a private temporary folder and :func:`
 the result, so every Word-like format shares one reader. Each conversion uses its own LibreOffice
 profile, so parallel runs do not collide on the user profile lock. Files that already are OOXML
 zips (.docm, .dotx, or a .docx under another name) are read directly, without LibreOffice.
+
+LibreOffice opens a file it recognises in no format (random bytes, a damaged .doc whose Word
+structure is unreadable) with its plain-text import, and "converts" it: the result holds the bytes
+read as UTF-16 or Latin-1 characters. Such a conversion, or one that holds no text at all, is
+reported as unreadable instead of read as a plan with no rows (:func:`check_converted`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -28,6 +34,14 @@ INSTALL_HINT = "LibreOffice (soffice) is not installed; install it with: apt-get
 # Writer's own export filter: naming it also converts HTML saved as .doc (opened by Writer/Web,
 # which has no plain "docx" export).
 _DOCX_FILTER = "docx:MS Word 2007 XML"
+# Share of a converted document's visible characters that must be ASCII, Vietnamese letters or
+# punctuation: a Vietnamese plan is nearly all of them (~1.0); bytes read as UTF-16 give CJK and
+# private-use characters (~0.0), bytes read as Latin-1 about 0.5.
+MIN_READABLE_SHARE = 0.9
+# The combining marks of Vietnamese letters: grave, acute, tilde, hook, dot below; circumflex, breve, horn.
+_VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+NOT_A_DOCUMENT = ("not a readable word-processor document: LibreOffice could only import it as plain text "
+                  "of unreadable characters (damaged or not a .doc/.odt/.rtf)")
 
 
 def find_soffice() -> str | None:
@@ -91,6 +105,34 @@ def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Pa
     return result
 
 
+def _readable(ch: str) -> bool:
+    """Return whether ``ch`` is what a plan's text is made of: ASCII, the Vietnamese alphabet, punctuation."""
+    if ch.isascii():
+        return ch.isprintable()
+    nfd = unicodedata.normalize("NFD", ch)
+    base, marks = nfd[0], nfd[1:]
+    if base in "đĐ" or (base.isascii() and base.isalpha() and marks):
+        return all(m in _VIETNAMESE_MARKS for m in marks)
+    return unicodedata.category(ch)[0] in "PZ" or unicodedata.category(ch) == "Nd"
+
+
+def readable_share(text: str) -> float:
+    """Return the share of the visible characters of ``text`` that are :func:`_readable` (1.0 when none)."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(1 for c in chars if _readable(c)) / len(chars) if chars else 1.0
+
+
+def check_converted(doc: Document, path: Path) -> None:
+    """Raise ExtractError when LibreOffice's conversion holds no text, or only unreadable characters."""
+    texts = [p.text for p in doc.paragraphs()]
+    texts += [c.text for t in doc.tables() for r in t.rows for c in r.cells]
+    text = "".join(texts)
+    if not text.strip():
+        raise ExtractError(str(path), "no text found after conversion by LibreOffice (empty or damaged document)")
+    if readable_share(text) < MIN_READABLE_SHARE:
+        raise ExtractError(str(path), NOT_A_DOCUMENT)
+
+
 def load_office(path: Path) -> Document:
     """Return the Document of a .doc/.odt/.rtf (or .docm) file, converted to .docx by LibreOffice.
 
@@ -120,6 +162,7 @@ def load_office(path: Path) -> Document:
             doc = load_docx(converted)
         except ExtractError as exc:
             raise ExtractError(str(path), f"after conversion by LibreOffice: {exc.reason}") from exc
+    check_converted(doc, path)
     doc.source = str(path)
     doc.format = "doc"
     return doc
