@@ -13,10 +13,12 @@ its temporary files are swept by the next run.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import signal
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +46,14 @@ DEFAULT_TIMEOUT = 600.0
 # Seconds between two saves of the manifest while a batch runs.
 CHECKPOINT_SECONDS = 5.0
 ERRORS_NAME = "errors.jsonl"
+# Free space an output folder must have before a batch starts: a document's JSON and Parquet parts
+# take some 100 KB to 1 MB, so less than this cannot hold even a few (a folder filling up later is
+# still reported in one line, see _write_error).
+MIN_FREE_BYTES = 4 * 1024 * 1024
+# Free inodes (files) it must have, where the file system counts them: each document makes a few.
+MIN_FREE_INODES = 64
+# errno values that say the output folder cannot take more writes (full, read-only, quota, no right).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM}
 
 Status = Literal["extracted", "unchanged", "failed"]
 Stat = tuple[int, int, int]  # an input's size, modification time and when it was hashed (ns)
@@ -51,7 +61,7 @@ OnDone = Callable[[str, Status, "str | None"], None]
 
 
 class BatchError(Exception):
-    """The batch cannot start (the output folder is busy, a bad option)."""
+    """The batch cannot start or go on (the output folder is busy, read-only or full; a bad option)."""
 
 
 @dataclass
@@ -83,6 +93,38 @@ class BatchSummary:
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
     peak_rss: int = 0  # the largest peak resident memory a worker reported (bytes, its own rusage)
+
+
+def _check_output_folder(outdir: Path) -> None:
+    """Create ``outdir`` and make sure it takes writes and has room; raise BatchError in one line when not.
+
+    Checked before anything is written, so a read-only mount, a folder without write permission,
+    a path through a file or a full disk is one ``error:`` line, not a traceback midway.
+    """
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".tthc-probe.", suffix=".tmp", dir=outdir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise BatchError(f"{outdir}: cannot write to the output folder ({exc.strerror or exc})") from None
+    try:
+        fs = os.statvfs(outdir)
+    except (OSError, AttributeError):  # pragma: no cover - not POSIX: nothing to ask
+        return
+    free = fs.f_bavail * fs.f_frsize
+    if free < MIN_FREE_BYTES:
+        raise BatchError(f"{outdir}: the output folder's disk is full ({free // 1024} KB free, "
+                         f"{MIN_FREE_BYTES // (1024 * 1024)} MB needed at least)")
+    if fs.f_files and fs.f_favail < MIN_FREE_INODES:
+        raise BatchError(f"{outdir}: the output folder's disk is full (room for {fs.f_favail} more files, "
+                         f"{MIN_FREE_INODES} needed at least)")
+
+
+def _write_error(outdir: Path, exc: OSError, done: int) -> BatchError:
+    """Return the one-line BatchError for outputs that could no longer be written midway."""
+    return BatchError(f"{outdir}: cannot write outputs any more ({exc.strerror or exc}); {done} document(s) "
+                      "finished before are kept; make room and run the same command again to do the rest")
 
 
 @contextlib.contextmanager
@@ -316,13 +358,14 @@ def run_batch(
     ``on_done(path, status, error)`` is called once per input as it is settled, ``on_start(path)``
     when a document is handed to a worker. The batch stops
     early, keeping what finished, on SIGINT / SIGTERM (in the main thread) or when ``stop()``.
-    Raises BatchError when another batch is writing to ``outdir``.
+    Raises BatchError when another batch is writing to ``outdir``, when it cannot be written
+    (read-only, no permission, full) or stops taking writes midway.
     """
     opts = opts or BatchOptions()
     outdir = Path(outdir)
     pairs = [x if isinstance(x, tuple) else (Path(x), None) for x in inputs]
     t0 = time.perf_counter()
-    outdir.mkdir(parents=True, exist_ok=True)
+    _check_output_folder(outdir)
     with _output_lock(outdir), _stop_on_signals(stop) as stopped:
         running = outdir / STATE_DIR / "running"
         if running.exists():
@@ -352,6 +395,12 @@ def run_batch(
             if not batch.summary.interrupted:
                 batch.forget_gone()
             batch.finalise()
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRNOS:
+                raise
+            with contextlib.suppress(OSError):  # keep what finished if there is still room for the manifest
+                batch.manifest.save()
+            raise _write_error(outdir, exc, batch.summary.extracted) from None
         except BaseException:
             batch.manifest.save()  # keep what finished; the dirty partitions are rebuilt next time
             raise

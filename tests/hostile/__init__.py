@@ -1,0 +1,1 @@
+"""Hostile but legal conditions, generated at test time: each ends in one line, never a traceback."""
