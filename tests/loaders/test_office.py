@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +16,14 @@ from tests.errors import assert_one_line_error
 from tthc_extract.errors import ExtractError, MissingToolError
 from tthc_extract.loaders import load
 from tthc_extract.loaders.docx import load_docx
-from tthc_extract.loaders.office import SOFFICE_ENV, TIMEOUT_ENV, find_soffice, load_office
+from tthc_extract.loaders.office import (
+    MIN_READABLE_SHARE,
+    SOFFICE_ENV,
+    TIMEOUT_ENV,
+    find_soffice,
+    load_office,
+    readable_share,
+)
 from tthc_extract.text.normalize import clean_text, one_line
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docx"
@@ -161,3 +169,11 @@ def test_unreadable_inputs(content: bytes, fragment: str, tmp_path: Path) -> Non
     with pytest.raises(ExtractError) as info:
         load_office(path)
     assert str(info.value).startswith(str(path)) and fragment in info.value.reason
+
+
+def test_text_import_of_random_bytes_is_told_from_a_plan() -> None:
+    plan = "Kế hoạch kiểm soát thủ tục hành chính năm 2024 — Sở Tư pháp chủ trì; hoàn thành trước 30/6."
+    noise = random.Random(3).randbytes(4000)
+    assert readable_share(plan) == 1.0
+    assert readable_share(noise.decode("utf-16-le", "replace")) < MIN_READABLE_SHARE  # CJK, private use
+    assert readable_share(noise.decode("latin-1")) < MIN_READABLE_SHARE
