@@ -146,7 +146,7 @@ def extract(
 def _read_plan_json(file: Path) -> Plan:
     """Return the Plan of a JSON file written by extract; exit 1 with one error line otherwise."""
     try:
-        return Plan.model_validate_json(file.read_bytes())
+        return Plan.from_json_bytes(file.read_bytes())
     except OSError as exc:
         reason = os_reason(exc)
     except ValidationError as exc:  # bad JSON, or the JSON of something else (a manifest, a gold file)

@@ -57,7 +57,7 @@ class Runs:
         self.clean_out, self.out = root / "clean", root / "out"
         self.clean = cli("extract", str(self.src), "-o", str(self.clean_out), "-q", "-j", "2")
         _hostile(self.src)
-        self.run: CliRun = cli("extract", str(self.src), "-o", str(self.out), "-q", "-j", "2")
+        self.run: CliRun = cli("extract", str(self.src), "-o", str(self.out), "-q", "-j", "2", "--format", "xlsx,csv")
         self.errors = {e["file"]: e["error"] for e in map(json.loads, (self.out / "errors.jsonl").read_text(
             encoding="utf-8").splitlines())}
 
@@ -116,6 +116,8 @@ def test_a_name_that_is_not_utf8_is_stored_as_given_and_shown_escaped(runs: Runs
     assert manifest["documents"][f"{BAD_NAME}.json"]["input"] == str(runs.src / BAD_NAME)
     files = set(pq.read_table(runs.out / "documents.parquet").column("file").to_pylist())
     assert f"{runs.src}/bad\\xff\\xfe.txt" in files  # Parquet strings are UTF-8: shown escaped
+    assert f"{runs.src}/bad\\xff\\xfe.txt,bad\\xff\\xfe.txt#1," in (runs.out / "rows.csv").read_text(encoding="utf-8-sig")
+    assert (runs.out / "tthc.xlsx").is_file()  # the spreadsheets read the JSON back, escapes and all
 
 
 @pytest.mark.skipif(find_soffice() is None and not os.environ.get("CI"), reason="LibreOffice is not installed")

@@ -34,7 +34,7 @@ def dataset_plans(outdir: Path) -> Iterator[Plan]:
     for key in sorted(m.entries):
         path = outdir / key
         if m.entries[key].status == "ok" and path.is_file():
-            yield Plan.model_validate_json(path.read_bytes())
+            yield Plan.from_json_bytes(path.read_bytes())
 
 
 def write_formats(outdir: Path, formats: list[str]) -> list[Path]:

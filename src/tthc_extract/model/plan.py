@@ -8,10 +8,11 @@ In the Parquet records a file name that is not UTF-8 is shown escaped (names.sho
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_frame
 from tthc_extract.model.document import BBox
@@ -281,3 +282,22 @@ class Plan(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """Return the JSON-ready dict written to ``<file>.json``."""
         return self.model_dump(mode="json")
+
+    @classmethod
+    def from_json_bytes(cls, data: bytes) -> Plan:
+        """Return the Plan of a ``<file>.json``; raise pydantic's ValidationError when it is none.
+
+        Pydantic's JSON parser refuses the lone-surrogate escapes (``\\udcff``) that keep a file name
+        that is not UTF-8 as given (names.json_bytes); Python's json reads them, so such a file is
+        parsed by json and then validated.
+        """
+        try:
+            return cls.model_validate_json(data)
+        except ValidationError as exc:
+            if exc.errors()[0]["type"] != "json_invalid":
+                raise
+            try:
+                parsed = json.loads(data)
+            except ValueError:
+                raise exc from None
+            return cls.model_validate(parsed)
