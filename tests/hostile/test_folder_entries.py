@@ -57,7 +57,8 @@ class Runs:
         self.clean_out, self.out = root / "clean", root / "out"
         self.clean = cli("extract", str(self.src), "-o", str(self.clean_out), "-q", "-j", "2")
         _hostile(self.src)
-        self.run: CliRun = cli("extract", str(self.src), "-o", str(self.out), "-q", "-j", "2", "--format", "xlsx,csv")
+        self.run: CliRun = cli("extract", str(self.src), "-o", str(self.out), "-q", "-j", "2",
+                               "--format", "parquet,xlsx,csv")
         self.errors = {e["file"]: e["error"] for e in map(json.loads, (self.out / "errors.jsonl").read_text(
             encoding="utf-8").splitlines())}
 

@@ -13,8 +13,8 @@ import pytest
 from tthc_extract.batch import BatchOptions, run_batch
 from tthc_extract.batch.work import FAULTS_ENV
 
-from .batch.corpus import QB, QN, copy_sample
-from .hostile import CASES, TEST_LIMITS
+from ..batch.corpus import QB, QN, copy_sample
+from .cases import CASES, TEST_LIMITS
 
 GOOD = ("good_a.txt", "good_b.docx")
 TIMEOUT = 60.0
