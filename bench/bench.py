@@ -9,9 +9,11 @@ Prints, for the samples in samples/:
 * scanned PDFs end to end against plain Tesseract run the fair way, one one-thread process per
   core (bench/bench_scans.py; issue 10: <= 1.0);
 * scanned PDFs per page and per Tesseract set-up (bench/bench_ocr.py);
-* corpus scale (bench/bench_scale.py): workers, memory, incremental re-runs.
+* corpus scale (bench/bench_scale.py): workers, memory, incremental re-runs;
+* peak memory per document (bench/bench_memory.py): every sample and a generated 500-page plan,
+  each read in a fresh process within the default limits, beside the memory limit.
 
-`python bench/bench.py typed,scans` runs only the named parts (typed, scans, ocr, scale).
+`python bench/bench.py typed,scans` runs only the named parts (typed, scans, ocr, scale, memory).
 
 Each measurement runs in a fresh child process so peak memory is that format's own.
 """
@@ -134,10 +136,10 @@ def _in_child(target, *args):  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    wanted = set(sys.argv[1].split(",")) if len(sys.argv) > 1 else {"typed", "scans", "ocr", "scale"}
+    wanted = set(sys.argv[1].split(",")) if len(sys.argv) > 1 else {"typed", "scans", "ocr", "scale", "memory"}
     if "typed" in wanted:
         _typed()
-    for part in ("scans", "ocr", "scale"):
+    for part in ("scans", "ocr", "scale", "memory"):
         script = Path(__file__).with_name(f"bench_{part}.py")
         if part in wanted and script.exists():
             print()
