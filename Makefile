@@ -5,7 +5,7 @@ PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 OUT     ?= out
-APT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libreoffice-writer-nogui poppler-utils
+APT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libreoffice-writer-nogui poppler-utils chromium
 STAMP   := $(VENV)/.installed
 
 .PHONY: help setup system-deps run test test-min bench lint typecheck schemas check-schemas clean
@@ -13,10 +13,10 @@ STAMP   := $(VENV)/.installed
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-system-deps:     ## install Tesseract (Vietnamese) and LibreOffice from Debian if missing
+system-deps:     ## install Tesseract (Vietnamese), LibreOffice and Chromium (the review-site test) from Debian if missing
 	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
 	   || ! tesseract --list-langs 2>/dev/null | grep -qx osd \
-	   || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	   || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v chromium >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  echo "installing $(APT_PKGS)"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PKGS) >/dev/null; \

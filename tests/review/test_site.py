@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from tthc_extract import extract
 from tthc_extract.review import build_site
+from tthc_extract.review.site import INDEX_PAGE
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "002_c4b107cd9cf43351.std.pdf"
 
@@ -29,3 +31,35 @@ def test_site_shows_every_row_beside_its_crop(tmp_path: Path) -> None:
     for html in [page, site / "index.html", site / "view.html"]:
         assert "http://" not in html.read_text(encoding="utf-8").replace("http://www.w3.org", "")
         assert "https://" not in html.read_text(encoding="utf-8")
+
+
+# "A few MB" at most for any one HTML file of the site.
+MAX_HTML_BYTES = 3_000_000
+
+
+def test_site_of_1000_documents_is_paged_and_no_html_is_large(tmp_path: Path) -> None:
+    """1000 small plans (one extracted plan, cut to 5 rows and renamed) give ten index pages, one page
+    per document, no HTML file over a few MB, and crops only as lazy images."""
+    plan = extract(SAMPLE.with_name("002_c4b107cd9cf43351.txt"))
+    base = plan.model_dump(mode="json")
+    base["rows"] = base["rows"][:5]
+    out = tmp_path / "out"
+    provinces = ["Tiền Giang", "Quảng Ngãi", "Hà Nội", "Cà Mau"]
+    for i in range(1000):
+        doc = dict(base, source=f"plan_{i:04d}.txt", file=str(tmp_path / f"plan_{i:04d}.txt"))
+        doc["document"] = dict(base["document"], province=provinces[i % 4], plan_year=2020 + i % 5)
+        folder = out / f"batch{i // 250}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"plan_{i:04d}.txt.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    site = tmp_path / "site"
+    assert build_site(out, site) == 1000
+    pages = sorted(site.glob("index*.html"))
+    assert len(pages) == 1000 // INDEX_PAGE
+    listed = [re.findall(r'<tr class="doc"><td><a href="(docs/[^"]+)"', p.read_text(encoding="utf-8")) for p in pages]
+    assert sorted(x for ls in listed for x in ls) == sorted(f"docs/{p.name}" for p in (site / "docs").glob("*.html"))
+    assert len({x for ls in listed for x in ls}) == 1000
+    htmls = list(site.rglob("*.html"))
+    assert len(htmls) == 1000 + len(pages) + 1  # documents, index pages, view.html
+    assert max(p.stat().st_size for p in htmls) < MAX_HTML_BYTES
+    docs_page = next((site / "docs").glob("*.html")).read_text(encoding="utf-8")
+    assert 'href="../index' in docs_page and len(re.findall(r'<tr class="row', docs_page)) == 5

@@ -5,12 +5,15 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 
 from tthc_extract.model.plan import Plan
 
 TOP_AGENCIES = 15
+# Bar labels are wrapped at this width (and cut after two lines) so that long agency names fit.
+LABEL_WIDTH = 32
 # Deadline kinds that name a due date or period; the others (recurring, event, multiple, unknown)
 # have no single date and are counted in their own bars.
 DATED = {"date", "month", "quarter", "half_year", "year"}
@@ -22,14 +25,18 @@ def _svg(labels: Sequence[str], values: Sequence[int], title: str, horizontal: b
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
+    labels = [textwrap.fill(textwrap.shorten(str(k), 2 * LABEL_WIDTH, placeholder="…"), LABEL_WIDTH) for k in labels]
     n = max(1, len(labels))
-    fig, ax = plt.subplots(figsize=(7, 0.3 * n + 1.2) if horizontal else (max(5.0, 0.45 * n + 1.5), 3.4))
+    fig, ax = plt.subplots(figsize=(8, 0.42 * n + 1.2) if horizontal else (max(5.0, 0.45 * n + 1.5), 3.4))
     if horizontal:
         ax.barh(list(labels)[::-1], list(values)[::-1], color=list(colors or [])[::-1] or None)
     else:
         ax.bar(list(labels), list(values), color=list(colors) if colors else None)
         ax.tick_params(axis="x", labelrotation=60)
+    # counts are whole numbers: no 0.2-step ticks on a chart of one or two documents
+    (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     fig.tight_layout()
     buf = io.StringIO()

@@ -1,9 +1,10 @@
-"""The review site: ``index.html`` (documents, counts, warnings, corpus charts), one page per document
+"""The review site: ``index.html`` (documents, counts, warnings, ``check`` findings, corpus charts; further
+documents on ``index-2.html``, ...), one page per document
 (every row with its fields beside the crop of its source region) and ``view.html`` (a whole page with
 a row's box drawn). Everything is written next to the HTML: no server, no network, no CDN.
 
 Pages stay small at 1000 documents: one HTML per document, images loaded lazily, the index holds one
-line per document.
+line per document and :data:`INDEX_PAGE` documents per page.
 """
 
 from __future__ import annotations
@@ -12,19 +13,37 @@ import hashlib
 import html
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from tthc_extract.check import intrinsic_checks
+from tthc_extract.model.pictures import PdfPictures
 from tthc_extract.model.plan import PageBox, Plan, ProseTask, TaskRow
 from tthc_extract.review import charts
-from tthc_extract.review.crops import PdfPictures
 
 # A row's confidence under this is marked as doubtful (OCR'd cells).
 LOW_CONFIDENCE = 0.6
+# Documents per index page: at 1000 documents the index is ten pages of a few hundred kB each.
+INDEX_PAGE = 100
+# Findings of `check` listed per document on the index (all of them are on the document's page).
+INDEX_FINDINGS = 3
+
+
+@dataclass
+class _Doc:
+    """One document of the site: its page's name, its plan, the index page it is listed on, its findings."""
+
+    slug: str
+    plan: Plan
+    findings: list[str]
+    index_page: str = "index.html"
 
 _CSS = """body{font-family:sans-serif;margin:1em;font-size:14px}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:3px 5px;vertical-align:top}th{background:#eee}
-tr.warn td{background:#fff4e0}tr.low td.conf{color:#b00;font-weight:bold}img.crop{max-width:520px;display:block}
-.w{color:#a50;font-size:12px}.charts img{max-width:48%;vertical-align:top}"""
+tr.warn td{background:#fff4e0}tr.low td.conf{color:#b00;font-weight:bold}td.src{width:45%}img.crop{width:100%;max-width:760px;display:block}
+table#rows{width:100%}
+.w{color:#a50;font-size:12px}.f{color:#06c;font-size:12px}nav a{margin-right:.5em}.charts img{max-width:48%;vertical-align:top}"""
 
 # Hides the rows without warnings when the box is ticked (the filter of the document page).
 _FILTER_JS = """document.getElementById('only-warn').addEventListener('change',function(e){
@@ -49,8 +68,8 @@ def _page(title: str, body: str, script: str = "") -> str:
             f"<style>{_CSS}</style><body>{body}{js}</body></html>")
 
 
-def read_plans(outdir: Path) -> list[tuple[Path, Plan]]:
-    """Return the plans of the per-document JSON files under ``outdir`` (other JSON files skipped)."""
+def read_plans(outdir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Return the per-document JSON files under ``outdir`` with their content (other JSON files skipped)."""
     out = []
     for p in sorted(outdir.rglob("*.json")):
         try:
@@ -58,7 +77,7 @@ def read_plans(outdir: Path) -> list[tuple[Path, Plan]]:
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and "schema_version" in data and "rows" in data:
-            out.append((p, Plan.model_validate(data)))
+            out.append((p, data))
     return out
 
 
@@ -84,7 +103,8 @@ def _fields(t: TaskRow | ProseTask) -> str:
     return f"<td>{_e(t.task)}</td><td>{result}</td><td>{_e(lead)}</td><td>{_e(sup)}</td><td>{when}</td>"
 
 
-def _document_page(slug: str, plan: Plan, source: Path | None, site: Path) -> str:
+def _document_page(doc: _Doc, source: Path | None, site: Path) -> str:
+    slug, plan = doc.slug, doc.plan
     pics = PdfPictures(source) if source is not None and source.suffix.lower() == ".pdf" else None
     items: list[tuple[str, TaskRow | ProseTask]] = [(r.row_id, r) for r in plan.rows]
     items += [(f"{plan.source}#prose{i + 1}", t) for i, t in enumerate(plan.prose_tasks)]
@@ -113,15 +133,17 @@ def _document_page(slug: str, plan: Plan, source: Path | None, site: Path) -> st
             stt = t.stt if isinstance(t, TaskRow) else t.number
             lines.append(f'<tr class="{cls}" id="r{i}" title="{_e(rid)}"><td>{_e(stt)}</td>{_fields(t)}'
                          f'<td class="conf">{_e("" if conf is None else f"{conf:.2f}")}</td>'
-                         f"<td>{''.join(crops)}{warn}</td></tr>")
+                         f"<td class=\"src\">{''.join(crops)}{warn}</td></tr>")
     finally:
         if pics is not None:
             pics.close()
     m = plan.document
     warns = "".join(f"<li>{_e(w)}</li>" for w in plan.warnings)
-    body = (f'<p><a href="../index.html">← index</a></p><h1>{_e(plan.source)}</h1>'
+    found = "".join(f'<li class="f">{_e(f)}</li>' for f in doc.findings)
+    body = (f'<p><a href="../{doc.index_page}">← index</a></p><h1>{_e(plan.source)}</h1>'
             f"<p>{_e(m.doc_type)} {_e(m.doc_number)} · {_e(m.issuer)} · {_e(m.issue_date)} · "
             f"{len(plan.rows)} rows · {len(plan.prose_tasks)} prose tasks</p><ul>{warns}</ul>"
+            f'<h2>check findings: {len(doc.findings)}</h2><ul id="findings">{found}</ul>'
             '<label><input type="checkbox" id="only-warn"> only rows with warnings</label>'
             '<table id="rows"><tr><th>STT</th><th>task</th><th>result</th><th>lead</th><th>support</th>'
             f"<th>deadline</th><th>conf.</th><th>source</th></tr>{''.join(lines)}</table>")
@@ -133,20 +155,35 @@ def _view_link(page_img: str, b: PageBox) -> str:
     return f"../view.html#img={page_img}&box={b.x0},{b.top},{b.x1},{b.bottom},{w},{h}"
 
 
-def _index(docs: Sequence[tuple[str, Plan]]) -> str:
+def _index_name(page: int) -> str:
+    return "index.html" if page == 0 else f"index-{page + 1}.html"
+
+
+def _index(docs: Sequence[_Doc], page: int, pages: int, total: int) -> str:
+    """Index page ``page`` (0-based) of ``pages``: one line per document; the charts on the first page."""
     lines = []
-    for slug, p in docs:
-        m = p.document
+    for d in docs:
+        p, m = d.plan, d.plan.document
         n_warn = len(p.warnings) + sum(1 for r in p.rows if r.warnings) + sum(1 for t in p.prose_tasks if t.warnings)
-        lines.append(f'<tr class="doc"><td><a href="docs/{slug}.html">{_e(p.source)}</a></td><td>{_e(m.province)}</td>'
+        shown = "".join(f'<div class="f">{_e(f)}</div>' for f in d.findings[:INDEX_FINDINGS])
+        more = len(d.findings) - INDEX_FINDINGS
+        if more > 0:
+            shown += f'<div class="f">… {more} more on the document\'s page</div>'
+        lines.append(f'<tr class="doc"><td><a href="docs/{d.slug}.html">{_e(p.source)}</a></td><td>{_e(m.province)}</td>'
                      f"<td>{_e(m.plan_year)}</td><td>{_e(m.doc_number)}</td><td>{_e(m.issue_date)}</td>"
                      f"<td>{len(p.rows)}</td><td>{len(p.prose_tasks)}</td><td>{n_warn}</td>"
-                     f"<td>{'<br>'.join(_e(w) for w in p.warnings)}</td></tr>")
-    charts_html = "".join(f'<img class="chart" src="charts/{n}.svg" alt="{n}">'
-                          for n in ("agencies", "deadlines", "documents"))
-    body = (f"<h1>Review: {len(docs)} documents</h1><div class=\"charts\">{charts_html}</div>"
+                     f"<td>{'<br>'.join(_e(w) for w in p.warnings)}</td>"
+                     f'<td class="findings">{len(d.findings)}{shown}</td></tr>')
+    nav = ""
+    if pages > 1:
+        nav = "<nav>" + "".join(f"<b>{k + 1}</b>" if k == page else f'<a href="{_index_name(k)}">{k + 1}</a>'
+                                for k in range(pages)) + "</nav>"
+    charts_html = "" if page else "".join(f'<img class="chart" src="charts/{n}.svg" alt="{n}">'
+                                          for n in ("agencies", "deadlines", "documents"))
+    body = (f"<h1>Review: {total} documents</h1><div class=\"charts\">{charts_html}</div>{nav}"
             "<table id=\"docs\"><tr><th>document</th><th>province</th><th>year</th><th>number</th><th>issued</th>"
-            f"<th>rows</th><th>prose</th><th>with warnings</th><th>warnings</th></tr>{''.join(lines)}</table>")
+            f"<th>rows</th><th>prose</th><th>with warnings</th><th>warnings</th><th>check findings</th></tr>"
+            f"{''.join(lines)}</table>{nav}")
     return _page("Review", body)
 
 
@@ -155,16 +192,18 @@ def build_site(outdir: Path, site: Path) -> int:
     found = read_plans(outdir)
     (site / "docs").mkdir(parents=True, exist_ok=True)
     (site / "charts").mkdir(exist_ok=True)
-    docs = []
-    for json_path, plan in found:
-        slug = _slug(json_path, outdir)
-        page = _document_page(slug, plan, _source(plan, json_path), site)
-        (site / "docs" / f"{slug}.html").write_text(page, encoding="utf-8")
-        docs.append((slug, plan))
-    plans = [p for _, p in docs]
+    docs = [_Doc(_slug(path, outdir), Plan.model_validate(data), intrinsic_checks(data).finding_lines(),
+                 _index_name(i // INDEX_PAGE)) for i, (path, data) in enumerate(found)]
+    for (json_path, _), doc in zip(found, docs, strict=True):
+        page = _document_page(doc, _source(doc.plan, json_path), site)
+        (site / "docs" / f"{doc.slug}.html").write_text(page, encoding="utf-8")
+    plans = [d.plan for d in docs]
     for name, draw in (("agencies", charts.agencies_chart), ("deadlines", charts.deadlines_chart),
                        ("documents", charts.documents_chart)):
         (site / "charts" / f"{name}.svg").write_text(draw(plans), encoding="utf-8")
     (site / "view.html").write_text(_VIEW, encoding="utf-8")
-    (site / "index.html").write_text(_index(docs), encoding="utf-8")
+    pages = max(1, -(-len(docs) // INDEX_PAGE))
+    for k in range(pages):
+        chunk = docs[k * INDEX_PAGE:(k + 1) * INDEX_PAGE]
+        (site / _index_name(k)).write_text(_index(chunk, k, pages, len(docs)), encoding="utf-8")
     return len(docs)

@@ -1,14 +1,31 @@
 """Pictures of source regions: a row's box cut from its page, and the whole page, rendered with pypdfium2.
 
-Boxes are in PDF points from the top-left of the page (model.plan.PageBox); a scanned PDF page is
-rendered the same way as a born-digital one, so both give crops. Other formats have no geometry.
+Boxes are in PDF points from the top-left of the page (:class:`tthc_extract.model.plan.PageBox`); a
+scanned PDF page is rendered the same way as a born-digital one, so both give crops. Other formats
+have no geometry. Used by the review site and by the notebook view of a plan (model.notebook), so
+it lives with the model and knows the box only by its fields (no import of model.plan).
+
+Pictures are grey: the sources are black text (and scans are grey already), and a grey PNG is half
+the size of a colour one and encodes in a third of the time - what keeps the review of a corpus
+quicker than its extraction.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Protocol
 
-from tthc_extract.model.plan import PageBox
+
+class Box(Protocol):
+    """A region of one page in PDF points from the top-left (what PageBox holds)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
 
 # Rendering scale: 2 px per point (144 dpi) keeps small Vietnamese diacritics legible in a crop.
 SCALE = 2.0
@@ -30,20 +47,26 @@ class PdfPictures:
 
     def _render(self, page: int):  # type: ignore[no-untyped-def]
         if self._page_no != page:
-            self._image = self._doc[page - 1].render(scale=SCALE).to_pil().convert("RGB")
+            self._image = self._doc[page - 1].render(scale=SCALE, grayscale=True).to_pil().convert("L")
             self._page_no = page
         return self._image
 
-    def crop(self, box: PageBox, out: Path) -> None:
-        """Write the region ``box`` (plus a margin) of its page to ``out`` (PNG)."""
+    def crop_png(self, box: Box) -> bytes:
+        """Return the region ``box`` (plus a margin) of its page as PNG bytes."""
         img = self._render(box.page)
         w, h = img.size
         x0 = max(0, int((box.x0 - MARGIN) * SCALE))
         top = max(0, int((box.top - MARGIN) * SCALE))
         x1 = min(w, int((box.x1 + MARGIN) * SCALE) + 1)
         bottom = min(h, int((box.bottom + MARGIN) * SCALE) + 1)
+        buf = io.BytesIO()
+        img.crop((x0, top, max(x1, x0 + 1), max(bottom, top + 1))).save(buf, format="PNG")
+        return buf.getvalue()
+
+    def crop(self, box: Box, out: Path) -> None:
+        """Write the region ``box`` (plus a margin) of its page to ``out`` (PNG)."""
         out.parent.mkdir(parents=True, exist_ok=True)
-        img.crop((x0, top, max(x1, x0 + 1), max(bottom, top + 1))).save(out, optimize=True)
+        out.write_bytes(self.crop_png(box))
 
     def page(self, page: int, out: Path) -> None:
         """Write the whole page ``page`` (1-based) to ``out`` (JPEG, small)."""
@@ -53,4 +76,11 @@ class PdfPictures:
         img.resize((max(1, int(img.width * ratio)), max(1, int(img.height * ratio)))).save(out, quality=80)
 
     def close(self) -> None:
+        """Release the PDF."""
         self._doc.close()
+
+    def __enter__(self) -> PdfPictures:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
