@@ -28,6 +28,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from tthc_extract.model import notebook
+
 SourceFormat = Literal["text", "html", "docx", "doc", "pdf", "image"]
 
 
@@ -146,6 +148,13 @@ class Document(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return notebook.document_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook view: pages, blocks, table pieces, warnings and the first paragraphs."""
+        return notebook.document_html(self)
 
     def tables(self) -> list[Table]:
         """Return the table pieces in document order."""

@@ -38,16 +38,17 @@ MARGIN = 4.0
 class PdfPictures:
     """Renders the pages of one PDF on demand, keeping at most one page in memory."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scale: float = SCALE) -> None:
         import pypdfium2 as pdfium
 
+        self._scale = scale
         self._doc = pdfium.PdfDocument(str(path))
         self._page_no: int | None = None
         self._image = None
 
     def _render(self, page: int):  # type: ignore[no-untyped-def]
         if self._page_no != page:
-            self._image = self._doc[page - 1].render(scale=SCALE, grayscale=True).to_pil().convert("L")
+            self._image = self._doc[page - 1].render(scale=self._scale, grayscale=True).to_pil().convert("L")
             self._page_no = page
         return self._image
 
@@ -55,10 +56,11 @@ class PdfPictures:
         """Return the region ``box`` (plus a margin) of its page as PNG bytes."""
         img = self._render(box.page)
         w, h = img.size
-        x0 = max(0, int((box.x0 - MARGIN) * SCALE))
-        top = max(0, int((box.top - MARGIN) * SCALE))
-        x1 = min(w, int((box.x1 + MARGIN) * SCALE) + 1)
-        bottom = min(h, int((box.bottom + MARGIN) * SCALE) + 1)
+        k = self._scale
+        x0 = max(0, int((box.x0 - MARGIN) * k))
+        top = max(0, int((box.top - MARGIN) * k))
+        x1 = min(w, int((box.x1 + MARGIN) * k) + 1)
+        bottom = min(h, int((box.bottom + MARGIN) * k) + 1)
         buf = io.BytesIO()
         img.crop((x0, top, max(x1, x0 + 1), max(bottom, top + 1))).save(buf, format="PNG")
         return buf.getvalue()
@@ -71,7 +73,7 @@ class PdfPictures:
     def page(self, page: int, out: Path) -> None:
         """Write the whole page ``page`` (1-based) to ``out`` (JPEG, small)."""
         img = self._render(page)
-        ratio = PAGE_SCALE / SCALE
+        ratio = PAGE_SCALE / self._scale
         out.parent.mkdir(parents=True, exist_ok=True)
         img.resize((max(1, int(img.width * ratio)), max(1, int(img.height * ratio)))).save(out, quality=80)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
+from tthc_extract.model import notebook
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_frame
 from tthc_extract.model.document import BBox
 from tthc_extract.names import shown
@@ -126,6 +127,13 @@ class TaskRow(BaseModel):
     provenance: RowProvenance
     warnings: list[str] = Field(default_factory=list)
 
+    def __repr__(self) -> str:
+        return notebook.row_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the row's fields beside the crop of its source (when the PDF is at hand)."""
+        return notebook.row_html(self)
+
 
 class LegalBasis(BaseModel):
     """A document cited in the preamble ("Căn cứ ...")."""
@@ -209,6 +217,13 @@ class Plan(BaseModel):
     tables: list[GenericTable] = Field(default_factory=list)
     pages: int = 0
     warnings: list[str] = Field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return notebook.plan_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook view: metadata, counts, warnings and the first rows beside their crops."""
+        return notebook.plan_html(self)
 
     def document_record(self) -> dict[str, Any]:
         """Return the plan's row of documents.parquet, as a dict of its columns."""
