@@ -61,5 +61,6 @@ def test_site_of_1000_documents_is_paged_and_no_html_is_large(tmp_path: Path) ->
     htmls = list(site.rglob("*.html"))
     assert len(htmls) == 1000 + len(pages) + 1  # documents, index pages, view.html
     assert max(p.stat().st_size for p in htmls) < MAX_HTML_BYTES
+    assert max(p.stat().st_size for p in (site / "charts").glob("*.svg")) < MAX_HTML_BYTES / 3
     docs_page = next((site / "docs").glob("*.html")).read_text(encoding="utf-8")
     assert 'href="../index' in docs_page and len(re.findall(r'<tr class="row', docs_page)) == 5

@@ -20,7 +20,9 @@ DATED = {"date", "month", "quarter", "half_year", "year"}
 
 
 def _svg(labels: Sequence[str], values: Sequence[int], title: str, horizontal: bool = False,
-         colors: Sequence[str] | None = None) -> str:
+         colors: Sequence[str] | None = None, stacks: Sequence[tuple[str, Sequence[int]]] = ()) -> str:
+    """Draw one bar per label (horizontal bars top-down in the labels' order); with ``stacks``, the
+    horizontal bars are split into named parts (a legend names them) and ``values`` are unused."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -30,7 +32,13 @@ def _svg(labels: Sequence[str], values: Sequence[int], title: str, horizontal: b
     labels = [textwrap.fill(textwrap.shorten(str(k), 2 * LABEL_WIDTH, placeholder="…"), LABEL_WIDTH) for k in labels]
     n = max(1, len(labels))
     fig, ax = plt.subplots(figsize=(8, 0.42 * n + 1.2) if horizontal else (max(5.0, 0.45 * n + 1.5), 3.4))
-    if horizontal:
+    if stacks:
+        left = [0] * len(labels)
+        for name, part in stacks:
+            ax.barh(list(labels)[::-1], list(part)[::-1], left=left[::-1], label=name)
+            left = [a + b for a, b in zip(left, part, strict=True)]
+        ax.legend(fontsize="small")
+    elif horizontal:
         ax.barh(list(labels)[::-1], list(values)[::-1], color=list(colors or [])[::-1] or None)
     else:
         ax.bar(list(labels), list(values), color=list(colors) if colors else None)
@@ -76,7 +84,10 @@ def deadlines_chart(plans: Sequence[Plan]) -> str:
 
 
 def documents_chart(plans: Sequence[Plan]) -> str:
-    """Documents per province and plan year."""
-    c = Counter(f"{p.document.province or '?'} {p.document.plan_year or '?'}" for p in plans)
-    keys = sorted(c)
-    return _svg(keys, [c[k] for k in keys], "Documents per province and year", horizontal=True)
+    """Documents per province, each bar split by plan year."""
+    c = Counter((p.document.province or "?", str(p.document.plan_year or "?")) for p in plans)
+    provinces = sorted({k for k, _ in c})
+    years = sorted({y for _, y in c})
+    # one bar per province split by year: 63 provinces at most, however many years the corpus spans
+    return _svg(provinces, [], "Documents per province and year", horizontal=True,
+                stacks=[(y, [c[(k, y)] for k in provinces]) for y in years])
