@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
 from pathlib import Path
 
 from tthc_extract import extract
+from tthc_extract.names import json_bytes, shown
 from tthc_extract.review import build_site
 from tthc_extract.review.site import INDEX_PAGE
 
@@ -28,9 +31,9 @@ def test_site_shows_every_row_beside_its_crop(tmp_path: Path) -> None:
     assert all((site / c).stat().st_size > 0 for c in crops)
     for name in ("agencies", "deadlines", "documents"):
         assert (site / "charts" / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    for html in [page, site / "index.html", site / "view.html"]:
-        assert "http://" not in html.read_text(encoding="utf-8").replace("http://www.w3.org", "")
-        assert "https://" not in html.read_text(encoding="utf-8")
+    for written in [page, site / "index.html", site / "view.html"]:
+        assert "http://" not in written.read_text(encoding="utf-8").replace("http://www.w3.org", "")
+        assert "https://" not in written.read_text(encoding="utf-8")
 
 
 # "A few MB" at most for any one HTML file of the site.
@@ -64,3 +67,18 @@ def test_site_of_1000_documents_is_paged_and_no_html_is_large(tmp_path: Path) ->
     assert max(p.stat().st_size for p in (site / "charts").glob("*.svg")) < MAX_HTML_BYTES / 3
     docs_page = next((site / "docs").glob("*.html")).read_text(encoding="utf-8")
     assert 'href="../index' in docs_page and len(re.findall(r'<tr class="row', docs_page)) == 5
+
+
+def test_a_file_name_with_link_characters_or_bytes_not_utf8_gets_a_working_page(tmp_path: Path) -> None:
+    plan = extract(SAMPLE.with_name("002_c4b107cd9cf43351.txt"))
+    name = os.fsdecode(b"k\xe9 ho\xff#1?.txt")  # not UTF-8, and '#' and '?' would cut a link
+    out = tmp_path / "out"
+    out.mkdir()
+    data = dict(plan.model_dump(mode="json"), source=name, file=str(tmp_path / name))
+    (out / f"{name}.json").write_bytes(json_bytes(data))
+    site = tmp_path / "site"
+    assert build_site(out, site) == 1
+    index = (site / "index.html").read_text(encoding="utf-8")  # valid UTF-8
+    (link,) = re.findall(r'<a href="(docs/[^"]+)"', index)
+    assert "#" not in link and "?" not in link and (site / link).is_file()
+    assert shown(name) in html.unescape(index) and shown(name) in html.unescape((site / link).read_text(encoding="utf-8"))

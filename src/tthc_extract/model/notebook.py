@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc_extract.model.pictures import PdfPictures
+from tthc_extract.names import shown
 
 # Rows shown in a plan's summary (the rest are counted): about one screen with their crops.
 FIRST_ROWS = 5
@@ -30,7 +31,8 @@ _STYLE = ("<style>.tthc td,.tthc th{text-align:left;vertical-align:top;padding:2
 
 
 def _e(v: object) -> str:
-    return html.escape("" if v is None else str(v))
+    # shown(): a file name that is not UTF-8 carries lone surrogates, which UTF-8 HTML cannot hold
+    return html.escape(shown("" if v is None else str(v)))
 
 
 def _cut(text: str | None, n: int = REPR_TASK) -> str:

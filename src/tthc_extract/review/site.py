@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from tthc_extract.check import intrinsic_checks
 from tthc_extract.model.pictures import PdfPictures
 from tthc_extract.model.plan import PageBox, Plan, ProseTask, TaskRow
+from tthc_extract.names import shown
 from tthc_extract.review import charts
 
 # A row's confidence under this is marked as doubtful (OCR'd cells).
@@ -59,7 +61,8 @@ d.height=((b[3]-b[1])/b[5]*100)+'%';</script>"""
 
 
 def _e(v: object) -> str:
-    return html.escape("" if v is None else str(v))
+    # shown(): a file name that is not UTF-8 carries lone surrogates, which UTF-8 HTML cannot hold
+    return html.escape(shown("" if v is None else str(v)))
 
 
 def _page(title: str, body: str, script: str = "") -> str:
@@ -82,8 +85,11 @@ def read_plans(outdir: Path) -> list[tuple[Path, dict[str, Any]]]:
 
 
 def _slug(json_path: Path, outdir: Path) -> str:
+    """A file name for the document's page and pictures: unique (a hash of the JSON's path) and safe in
+    a link (letters, digits, ``.-_`` only: no ``#``, ``?`` or ``%``, no byte that is not UTF-8)."""
     rel = json_path.relative_to(outdir).as_posix()
-    return hashlib.sha1(rel.encode()).hexdigest()[:8] + "_" + json_path.name.removesuffix(".json")[:60]
+    name = re.sub(r"[^\w.-]", "_", json_path.name.removesuffix(".json"))[:60]
+    return hashlib.sha1(rel.encode("utf-8", "surrogateescape")).hexdigest()[:8] + "_" + name
 
 
 def _source(plan: Plan, json_path: Path) -> Path | None:
