@@ -9,6 +9,7 @@ needs to judge the site as a browser shows it rather than as its HTML text reads
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -41,11 +42,14 @@ class Browser:
         self._r, from_child_w = os.pipe()
 
         def _fds() -> None:  # runs in the child: the protocol's fds are 3 (in) and 4 (out)
-            # via fresh copies: a pipe end that already is fd 3 or 4 would be overwritten, or stay
-            # close-on-exec (dup2 onto itself keeps the flag)
-            src_in, src_out = os.dup(to_child_r), os.dup(from_child_w)
+            # via copies above 9, so that neither pipe end is already 3 or 4 (dup2 onto itself would
+            # keep it close-on-exec) nor overwritten by the other; then made inheritable explicitly
+            src_in = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+            src_out = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
             os.dup2(src_in, 3)
             os.dup2(src_out, 4)
+            os.set_inheritable(3, True)
+            os.set_inheritable(4, True)
 
         self._proc = subprocess.Popen(
             [find_chromium(), "--headless", "--disable-gpu", "--no-sandbox", "--remote-debugging-pipe",

@@ -37,7 +37,7 @@ def _svg(labels: Sequence[str], values: Sequence[int], title: str, horizontal: b
         for name, part in stacks:
             ax.barh(list(labels)[::-1], list(part)[::-1], left=left[::-1], label=name)
             left = [a + b for a, b in zip(left, part, strict=True)]
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", title="plan year", loc="upper left", bbox_to_anchor=(1.01, 1))  # beside, not over, the bars
     elif horizontal:
         ax.barh(list(labels)[::-1], list(values)[::-1], color=list(colors or [])[::-1] or None)
     else:
