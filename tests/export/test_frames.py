@@ -1,4 +1,4 @@
-"""The pandas frames of a plan: Python lists, dates as dates, nullable integers."""
+"""The pandas frames of a plan: Python lists, datetime64 dates, nullable integers, categorical kinds."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ def test_rows_frame_types() -> None:
     df = rows_frame([_plan(2022), _plan(None)])
     assert df["lead_agencies"].tolist() == [["Sở Tư pháp"], ["Sở Tư pháp"]]
     assert type(df["pages"][0]) is list and df["pages"][0] == [1, 2] and df["deadline_dates"][0] == []
-    assert df["deadline_end"][0] == dt.date(2022, 3, 31)
+    assert str(df["deadline_end"].dtype) == "datetime64[ns]" and df["deadline_end"].dt.month.tolist() == [3, 3]
+    assert df["deadline_end"][0] == pd.Timestamp(2022, 3, 31)
+    assert df["deadline_kind"].dtype == "category" and "recurring" in df["deadline_kind"].cat.categories
+    assert df["deadline_dated"].tolist() == [True, True]
     assert str(df["plan_year"].dtype) == "Int32" and df["plan_year"][0] == 2022 and df["plan_year"][1] is pd.NA
     assert str(df["table"].dtype) == "Int32"
     json.dumps(df.drop(columns=["deadline_start", "deadline_end"]).to_dict("records"))  # no NumPy arrays left
@@ -47,6 +50,14 @@ def test_documents_frame_counts_are_integers() -> None:
     df = documents_frame([_plan(None)])
     assert str(df["n_rows"].dtype) == "Int32" and df.loc[0, "n_rows"] == 1
     assert df.loc[0, "legal_bases"] == [] and df.loc[0, "warnings"] == []
+    assert str(df["issue_date"].dtype) == "datetime64[ns]" and df["issue_date"].isna().all()
+
+
+def test_undated_kinds_are_flagged() -> None:
+    plan = _plan(2022)
+    plan.rows[0].deadline = Deadline(kind="recurring", end=dt.date(2022, 12, 31))  # "Thường xuyên"
+    df = rows_frame([plan])
+    assert df["deadline_dated"].tolist() == [False] and df["deadline_end"].notna().all()
 
 
 def test_row_boxes_reach_the_rows_table() -> None:

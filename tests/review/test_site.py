@@ -82,3 +82,19 @@ def test_a_file_name_with_link_characters_or_bytes_not_utf8_gets_a_working_page(
     (link,) = re.findall(r'<a href="(docs/[^"]+)"', index)
     assert "#" not in link and "?" not in link and (site / link).is_file()
     assert shown(name) in html.unescape(index) and shown(name) in html.unescape((site / link).read_text(encoding="utf-8"))
+
+
+def test_site_of_a_batch_finds_sources_named_relative_to_the_input_folder(tmp_path: Path) -> None:
+    import shutil
+
+    from tthc_extract.batch import BatchOptions, run_batch
+    from tthc_extract.inputs import expand_inputs
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLE, src / "sub" / "plan.pdf")
+    run_batch(expand_inputs([str(src)]), out, BatchOptions(jobs=1))
+    assert '"file": "sub/plan.pdf"' in (out / "sub" / "plan.pdf.json").read_text(encoding="utf-8")
+    assert build_site(out, tmp_path / "site") == 1  # the crops come from where the run read the file
+    (page,) = (tmp_path / "site" / "docs").glob("*.html")
+    assert re.findall(r'class="crop" loading="lazy"', page.read_text(encoding="utf-8"))

@@ -2,23 +2,25 @@
 
 Layout under OUTDIR (each table is documents, rows, prose_tasks or agencies)::
 
-    <table>/province=<P>/plan_year=<Y>/part-0.parquet   the dataset engines read as one table
+    <table>/province_slug=<slug>/part-<year>.parquet   the dataset engines read as one table
     <table>.parquet                                      the same rows in one flat file
     .tthc/parts/<xx>/<hash>.<table>.arrow               one document's rows (Arrow IPC)
     tables/<source file name>.<n>.parquet                one generic table (export/tables.py)
 
 A finished document's tables go to its parts at once, so nothing piles up in memory. At the end
-of a run each partition that gained, lost or changed a document is rewritten from the parts of
-the documents the manifest places in it, one partition at a time; the flat files are then streamed
-from the partitions. Every file appears through a temporary name and a rename (dot-prefixed, which
-dataset readers skip), so a reader never sees a half-written file.
+of a run each partition file that gained, lost or changed a document is rewritten from the parts
+of the documents the manifest places in it, one file at a time; the flat files are then streamed
+from the partition files. Every file appears through a temporary name and a rename (dot-prefixed,
+which dataset readers skip), so a reader never sees a half-written file.
 
-The partition columns live in the directory names, not in the files (the Hive convention): a
-missing province or plan year is ``__HIVE_DEFAULT_PARTITION__``, read back as null. Values are
-escaped as Spark does (``%XX`` for ``/ = % :`` and the like, other characters as they are), which
-pyarrow, pandas and DuckDB decode too. pandas' own ``read_parquet(folder)`` cannot read a null
-partition yet (pandas-dev/pandas#55400): pass ``partitioning=PARTITIONING`` or use
-:func:`read_table`.
+The one partition column is ``province_slug``, in the folder names (the Hive convention): the
+province as plain ASCII ("quang-ngai"), ``unknown`` for a document without one. It is never null
+and never looks like a number, so every reader gives it one type (a string, or pandas'
+categorical of strings), and plain ``pd.read_parquet("OUT/rows")`` works on any corpus (a null
+partition value makes pandas raise "Cannot yet unify dictionaries with nulls"). The files hold
+every column, ``province`` (the name as written) and ``plan_year`` with their own types, so the
+year, which is in the file names only to keep one file per (province, year), is not a partition
+column whose type would depend on the data.
 """
 
 from __future__ import annotations
@@ -39,39 +41,33 @@ from tthc_extract.batch.work import TABLE_SCHEMAS
 from tthc_extract.export.tables import TABLES_DIR, table_path, table_stem
 from tthc_extract.export.writers import atomic_parquet_writer, atomic_target, write_parquet_table
 from tthc_extract.names import name_bytes
+from tthc_extract.text.normalize import slug
 
 TABLES = tuple(TABLE_SCHEMAS)
-PARTITION_COLUMNS = ("province", "plan_year")
-PARTITION_SCHEMA = pa.schema([("province", pa.string()), ("plan_year", pa.int32())])
+PARTITION_KEY = "province_slug"
+PARTITION_SCHEMA = pa.schema([(PARTITION_KEY, pa.string())])
 PARTITIONING = ds.partitioning(PARTITION_SCHEMA, flavor="hive")
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
-PART_FILE = "part-0.parquet"
+UNKNOWN = "unknown"  # the slug of a missing province, and the year of a file of documents without one
+PART_GLOB = "part-*.parquet"
 STATE_DIR = ".tthc"
 # Rows gathered before a row group is written when a partition or flat file is rebuilt.
 ROW_GROUP_ROWS = 65_536
-# Characters Spark escapes in partition directory names (ExternalCatalogUtils.charToEscape).
-_ESCAPED = set('"#%\'*/:=?\\\x7f{[]^') | {chr(c) for c in range(1, 32)}
 
 
 def file_schema(table: str) -> pa.Schema:
-    """Return the schema of a partition file of ``table``: its columns less the partition columns."""
-    schema = TABLE_SCHEMAS[table]
-    for name in PARTITION_COLUMNS:
-        schema = schema.remove(schema.get_field_index(name))
-    return schema
+    """Return the schema of a partition file of ``table``: all its columns (the folder adds province_slug)."""
+    return TABLE_SCHEMAS[table]
 
 
-def escape_value(value: str | int | None) -> str:
-    """Return a partition value as a directory name segment (Hive/Spark escaping; null marker)."""
-    if value is None or value == "":
-        return NULL_PARTITION
-    return "".join(f"%{ord(ch):02X}" if ch in _ESCAPED else ch for ch in str(value))
+def partition_value(province: str | None) -> str:
+    """Return the ``province_slug`` folder value of a province ("Quảng Ngãi" -> "quang-ngai")."""
+    return slug(province, UNKNOWN)
 
 
-def partition_dir(outdir: Path, table: str, partition: Partition) -> Path:
-    """Return the folder of one partition of ``table``."""
+def partition_file(outdir: Path, table: str, partition: Partition) -> Path:
+    """Return the file holding one (province, plan year) partition of ``table``."""
     province, year = partition
-    return outdir / table / f"province={escape_value(province)}" / f"plan_year={escape_value(year)}"
+    return outdir / table / f"{PARTITION_KEY}={partition_value(province)}" / f"part-{year if year is not None else UNKNOWN}.parquet"
 
 
 def _sort_key(p: Partition) -> tuple[bool, str, bool, int]:
@@ -139,43 +135,59 @@ class DatasetSink:
             return pa.ipc.open_file(src).read_all().select(file_schema(table).names)
 
     def rebuild(self, manifest: Manifest, partitions: Iterable[Partition]) -> list[str]:
-        """Rewrite ``partitions`` of every table from the parts; return member keys with no parts."""
+        """Rewrite the files of ``partitions`` of every table from the parts; return member keys with no parts.
+
+        Provinces written differently ("Tiền Giang", "TIỀN GIANG") share a slug, so a file holds the
+        documents of every partition that maps to it.
+        """
         missing: list[str] = []
-        members = manifest.by_partition()
-        for part in sorted(set(partitions), key=_sort_key):
-            keys = members.get(part, [])
+        members: dict[Path, list[str]] = {}
+        for part, keys in sorted(manifest.by_partition().items(), key=lambda kv: _sort_key(kv[0])):
+            members.setdefault(partition_file(self.outdir, "documents", part), []).extend(keys)
+        wanted = sorted({partition_file(self.outdir, "documents", p) for p in partitions})
+        for doc_file in wanted:
+            keys = members.get(doc_file, [])
             lost = [k for k in keys if not self.has(k)]
             missing.extend(lost)
             keys = [k for k in keys if k not in lost]
+            rel = doc_file.relative_to(self.outdir / "documents")
             for name in TABLES:
-                folder = partition_dir(self.outdir, name, part)
+                path = self.outdir / name / rel
                 if not keys:
-                    self._remove_partition(folder)
+                    self._remove_file(path)
                     continue
-                with atomic_parquet_writer(folder / PART_FILE, file_schema(name)) as writer:
+                with atomic_parquet_writer(path, file_schema(name)) as writer:
                     for chunk in _chunks(self._read_part(k, name) for k in keys):
                         writer.write_table(chunk)
         return missing
 
-    def _remove_partition(self, folder: Path) -> None:
-        """Delete a partition folder and its province folder when that is left empty."""
-        shutil.rmtree(folder, ignore_errors=True)
-        parent = folder.parent
+    def _remove_file(self, path: Path) -> None:
+        """Delete a partition file and its province folder when that is left empty."""
+        path.unlink(missing_ok=True)
+        parent = path.parent
         if parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
 
     def orphans(self, manifest: Manifest) -> list[Path]:
-        """Return partition folders on disk that hold no document of the manifest."""
-        wanted = {partition_dir(self.outdir, name, p) for p in manifest.partitions() for name in TABLES}
-        found = [d for name in TABLES for d in (self.outdir / name).glob("province=*/plan_year=*") if d.is_dir()]
-        return sorted(d for d in found if d not in wanted)
+        """Return partition files on disk that hold no document of the manifest.
+
+        Folders of the layout before province_slug (``province=<name>/plan_year=<year>/``, written
+        by older versions) are listed too: a reader of the folder would mix them in.
+        """
+        wanted = {partition_file(self.outdir, name, p) for p in manifest.partitions() for name in TABLES}
+        found = [f for name in TABLES for f in (self.outdir / name).glob(f"{PARTITION_KEY}=*/{PART_GLOB}")]
+        legacy = [d for name in TABLES for d in (self.outdir / name).glob("province=*") if d.is_dir()]
+        return sorted(f for f in found if f not in wanted) + sorted(legacy)
 
     def remove_orphans(self, manifest: Manifest) -> int:
-        """Delete the partition folders no document of the manifest belongs to; return how many."""
-        dirs = self.orphans(manifest)
-        for d in dirs:
-            self._remove_partition(d)
-        return len(dirs)
+        """Delete the partition files no document of the manifest belongs to; return how many."""
+        found = self.orphans(manifest)
+        for f in found:
+            if f.is_dir():
+                shutil.rmtree(f, ignore_errors=True)
+            else:
+                self._remove_file(f)
+        return len(found)
 
     def flat_missing(self) -> bool:
         """Return whether one of the flat tables is missing."""
@@ -195,22 +207,17 @@ class DatasetSink:
         return counts
 
     def _flat_pieces(self, table: str, parts: list[Partition]) -> Iterator[pa.Table]:
-        """Yield the partitions' files of ``table`` batch by batch, partition columns put back."""
+        """Yield the partition files of ``table`` batch by batch (each file once)."""
+        schema = TABLE_SCHEMAS[table]
+        seen: set[Path] = set()
         for part in parts:
-            path = partition_dir(self.outdir, table, part) / PART_FILE
-            if not path.is_file():
+            path = partition_file(self.outdir, table, part)
+            if path in seen or not path.is_file():
                 continue
+            seen.add(path)
             with pq.ParquetFile(path) as pf:
                 for batch in pf.iter_batches(ROW_GROUP_ROWS):
-                    yield _with_partition(pa.Table.from_batches([batch]), part, TABLE_SCHEMAS[table])
-
-
-def _with_partition(t: pa.Table, part: Partition, schema: pa.Schema) -> pa.Table:
-    """Return ``t`` with its partition's columns put back, in ``schema``'s column order."""
-    n = t.num_rows
-    t = t.append_column("province", pa.array([part[0]] * n, pa.string()))
-    t = t.append_column("plan_year", pa.array([part[1]] * n, pa.int32()))
-    return t.select(schema.names).cast(schema)
+                    yield pa.Table.from_batches([batch]).select(schema.names).cast(schema)
 
 
 def read_table(outdir: str | os.PathLike[str], table: str) -> pa.Table:

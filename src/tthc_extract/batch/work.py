@@ -128,8 +128,16 @@ def process(task: Task) -> Outcome:
         return out
 
 
+def relative_input(key: str) -> str:
+    """Return the input's path relative to its input root, from its key (that path + ".json")."""
+    return key.removesuffix(".json")
+
+
 def _exported(task: Task, plan: Plan, t0: float) -> Outcome:
     """Return the Outcome of an extracted plan: its JSON text and Arrow tables."""
+    # A dataset is shared and moved: the absolute path of the machine that read it means nothing
+    # elsewhere, while "2022/qd-123.pdf" under the input folder is the same everywhere.
+    plan.set_file(relative_input(task.key))
     return Outcome(
         key=task.key,
         path=task.path,

@@ -47,6 +47,7 @@ _WHO_WHEN = [
     ("support_ids", pa.list_(pa.string())),
     ("deadline_raw", pa.string()),
     ("deadline_kind", pa.string()),
+    ("deadline_dated", pa.bool_()),  # the kind has a real deadline date (model.plan.DATED_KINDS)
     ("deadline_start", pa.date32()),
     ("deadline_end", pa.date32()),
     ("deadline_dates", pa.list_(pa.date32())),
@@ -122,19 +123,32 @@ def to_arrow(records: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(records, schema=schema)
 
 
+# Columns a frame gives as pandas categoricals, with every category (so that value_counts and
+# charts show the kinds a corpus lacks, and two frames concatenate to one categorical).
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "deadline_kind": ("date", "month", "quarter", "half_year", "year", "recurring", "multiple", "event", "unknown"),
+}
+
+
 def to_frame(records: list[dict[str, Any]], schema: pa.Schema) -> pd.DataFrame:
     """Return ``records`` as a DataFrame a notebook can use as is.
 
     Lists are Python lists (not NumPy arrays: ``==``, ``json.dumps`` and ``to_dict`` behave),
-    dates ``datetime.date`` objects, and integer columns pandas' nullable ``Int32``, so that a
-    document without a plan year does not turn the column into floats.
+    date columns ``datetime64`` (``.dt`` works; a missing date is ``NaT``; the dates inside a
+    list column stay ``datetime.date``), integer columns pandas' nullable ``Int32``, so that a
+    document without a plan year does not turn the column into floats, and the deadline kind a
+    categorical of all the kinds.
     """
     import pandas as pd  # here, not at the top: pandas costs every `import tthc_extract` a quarter second
 
     table = to_arrow(records, schema)
-    df = table.to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get)
+    df = table.to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get, date_as_object=False)
     for f in schema:
-        if pa.types.is_list(f.type):
+        if f.name in CATEGORIES:
+            df[f.name] = pd.Categorical(df[f.name], categories=CATEGORIES[f.name])
+        elif pa.types.is_date(f.type):
+            df[f.name] = df[f.name].astype("datetime64[ns]")
+        elif pa.types.is_list(f.type):
             df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)
         elif pa.types.is_map(f.type):  # a map column as Python dicts, not lists of pairs
             df[f.name] = pd.Series([dict(v) for v in table.column(f.name).to_pylist()], index=df.index, dtype=object)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -28,6 +28,10 @@ DeadlineKind = Literal[
     "date", "month", "quarter", "half_year", "year", "recurring", "multiple", "event", "unknown"
 ]
 Role = Literal["lead", "support"]
+# Kinds whose dates are a deadline a chart or a filter may use ("Thường xuyên" or "Năm 2022" is
+# given an end date too, the 31st of December, which is no deadline to count overdue tasks by).
+DATED_KINDS: frozenset[str] = frozenset({"date", "month", "quarter", "half_year", "multiple"})
+assert DATED_KINDS <= set(get_args(DeadlineKind))
 
 
 class Agency(BaseModel):
@@ -197,7 +201,7 @@ def _who_when(lead: list[Agency], support: list[Agency], deadline: Deadline) -> 
         "lead_agencies": [a.name for a in lead], "support_agencies": [a.name for a in support],
         "lead_canonical": [a.canonical for a in lead], "support_canonical": [a.canonical for a in support],
         "lead_ids": [a.agency_id for a in lead], "support_ids": [a.agency_id for a in support],
-        "deadline_kind": deadline.kind, "deadline_start": deadline.start, "deadline_end": deadline.end,
+        "deadline_kind": deadline.kind, "deadline_dated": deadline.kind in DATED_KINDS, "deadline_start": deadline.start, "deadline_end": deadline.end,
         "deadline_dates": list(deadline.dates),
     }
 
@@ -224,6 +228,13 @@ class Plan(BaseModel):
     def _repr_html_(self) -> str:
         """The notebook view: metadata, counts, warnings and the first rows beside their crops."""
         return notebook.plan_html(self)
+
+    def set_file(self, file: str) -> None:
+        """Name the input ``file`` in the plan and in the provenance of all its rows, tasks and tables."""
+        self.file = file
+        provs = [x.provenance for x in self.rows] + [x.provenance for x in self.prose_tasks]
+        for prov in provs + [x.provenance for x in self.tables]:
+            prov.file = file
 
     def document_record(self) -> dict[str, Any]:
         """Return the plan's row of documents.parquet, as a dict of its columns."""

@@ -92,10 +92,24 @@ def _slug(json_path: Path, outdir: Path) -> str:
     return hashlib.sha1(rel.encode("utf-8", "surrogateescape")).hexdigest()[:8] + "_" + name
 
 
-def _source(plan: Plan, json_path: Path) -> Path | None:
-    """Return the source file of ``plan`` when it is at hand (as given at extraction, or beside the JSON)."""
-    for c in (Path(plan.file), json_path.parent / plan.source):
-        if c.is_file():
+def recorded_inputs(outdir: Path) -> dict[str, Path]:
+    """Return the input file a batch read for each JSON (by its path in ``outdir``), from manifest.json.
+
+    The JSON names its input relative to the input folder (the same on every machine); the
+    manifest of the run keeps where that file was on the machine that read it.
+    """
+    try:
+        docs = json.loads((outdir / "manifest.json").read_text(encoding="utf-8")).get("documents", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {k: Path(v["input"]) for k, v in docs.items() if isinstance(v, dict) and v.get("input")}
+
+
+def _source(plan: Plan, json_path: Path, inputs: dict[str, Path], outdir: Path) -> Path | None:
+    """Return the source file of ``plan`` when it is at hand (where the run read it, as named, or beside the JSON)."""
+    recorded = inputs.get(json_path.relative_to(outdir).as_posix())
+    for c in (recorded, Path(plan.file), json_path.parent / plan.source):
+        if c is not None and c.is_file():
             return c
     return None
 
@@ -196,12 +210,13 @@ def _index(docs: Sequence[_Doc], page: int, pages: int, total: int) -> str:
 def build_site(outdir: Path, site: Path) -> int:
     """Write the review site of the extraction folder ``outdir`` into ``site``; return the documents shown."""
     found = read_plans(outdir)
+    inputs = recorded_inputs(outdir)
     (site / "docs").mkdir(parents=True, exist_ok=True)
     (site / "charts").mkdir(exist_ok=True)
     docs = [_Doc(_slug(path, outdir), Plan.model_validate(data), intrinsic_checks(data).finding_lines(),
                  _index_name(i // INDEX_PAGE)) for i, (path, data) in enumerate(found)]
     for (json_path, _), doc in zip(found, docs, strict=True):
-        page = _document_page(doc, _source(doc.plan, json_path), site)
+        page = _document_page(doc, _source(doc.plan, json_path, inputs, outdir), site)
         (site / "docs" / f"{doc.slug}.html").write_text(page, encoding="utf-8")
     plans = [d.plan for d in docs]
     for name, draw in (("agencies", charts.agencies_chart), ("deadlines", charts.deadlines_chart),

@@ -157,3 +157,12 @@ def fold(text: str) -> str:
     original (OCR repair and the deadline parser rely on it).
     """
     return "".join(fold_char(c) for c in text)
+
+
+def slug(text: str | None, empty: str = "unknown") -> str:
+    """Return ``text`` as an ASCII slug ("Bà Rịa - Vũng Tàu" -> "ba-ria-vung-tau"), ``empty`` if none.
+
+    For names that go where only plain ASCII is safe: partition folders, identifiers.
+    """
+    out = re.sub(r"[^a-z0-9]+", "-", fold(normalize_chars(text or ""))).strip("-")
+    return out or empty
