@@ -12,7 +12,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyarrow as pa
@@ -128,16 +128,22 @@ def process(task: Task) -> Outcome:
         return out
 
 
-def relative_input(key: str) -> str:
-    """Return the input's path relative to its input root, from its key (that path + ".json")."""
-    return key.removesuffix(".json")
+def relative_input(task: Task) -> str:
+    """Return the input's path relative to its input root: the key's folders and the file's own name.
+
+    The key is that path with ".json" added, but with a too-long name shortened (names.fit_name),
+    so the name is taken from the input path itself.
+    """
+    folder = PurePosixPath(task.key).parent
+    name = Path(task.path).name
+    return name if folder == PurePosixPath(".") else f"{folder}/{name}"
 
 
 def _exported(task: Task, plan: Plan, t0: float) -> Outcome:
     """Return the Outcome of an extracted plan: its JSON text and Arrow tables."""
     # A dataset is shared and moved: the absolute path of the machine that read it means nothing
     # elsewhere, while "2022/qd-123.pdf" under the input folder is the same everywhere.
-    plan.set_file(relative_input(task.key))
+    plan.set_file(relative_input(task))
     return Outcome(
         key=task.key,
         path=task.path,
