@@ -6,7 +6,10 @@ Exports of plan decisions come in several table styles, all handled here:
   ``<li>``, ``<i>``) and markdown emphasis;
 * one cell per line: each cell a tab-indented line, a blank line between rows, a merged section
   row repeated once per column;
-* ``|``-separated rows (markdown style, with or without outer pipes; ``|---|`` rules skipped).
+* ``|``-separated rows (markdown style, with or without outer pipes; ``|---|`` rules skipped);
+  inside such a table a one-cell line ("| I. TITLE |", a section row) spans the table. A row
+  with fewer cells than the header lost the cells merged with the row above (portal exports);
+  the segmenter decides which columns those were (segment/realign.py).
 
 A run of table lines without a blank line is one table piece. Exports lose page boundaries, so a
 new piece (a header row repeated after a gap) is taken to start a new page; so is the header row
@@ -83,6 +86,19 @@ def _split_row(line: str) -> list[str] | None:
     return None
 
 
+def _is_spanning_line(line: str, cells: list[str], b: _Builder) -> bool:
+    """Return True for a one-cell pipe line inside a running pipe table: "| I. TITLE |".
+
+    Portals export a row whose single cell spans the table (a section title) as one cell between
+    two pipes; outside a table such a line stays a paragraph.
+    """
+    s = line.strip()
+    return (
+        len(cells) == 1 and bool(cells[0].strip()) and b.method == "pipe" and bool(b.rows)
+        and s.startswith("|") and s.endswith("|")
+    )
+
+
 def _is_cell_line(line: str) -> bool:
     """Return True for a one-cell-per-line table line: tab-indented, no other tab."""
     return line.startswith("\t") and "\t" not in line[1:]
@@ -139,6 +155,10 @@ class _Builder:
         if not self.rows:
             return
         n_cols = max(sum(c.col_span for c in r.cells) for r in self.rows)
+        if self.method == "pipe":
+            for r in self.rows:
+                if len(r.cells) == 1 and r.cells[0].text:
+                    r.cells[0].col_span = n_cols  # "| I. TITLE |": one cell across the table
         # A table seen after an earlier table piece is taken to start a new page of the print.
         if any(isinstance(b, Table) for b in self.blocks):
             self.page += 1
@@ -185,7 +205,7 @@ def parse_text(text: str, source: str) -> Document:
             i += 1  # the |---|---| rule under a pipe table's header
             continue
         cells = _split_row(line)
-        if cells is not None and len(cells) >= 2:
+        if cells is not None and (len(cells) >= 2 or _is_spanning_line(line, cells, b)):
             b.flush_para()
             b.method = "pipe" if "\t" not in line else "tsv"
             b.add_row(_make_row(cells, b.page, i + 1))
@@ -217,7 +237,8 @@ def _add_cells_row(b: _Builder, block: list[str], start: int) -> None:
 def _pad_cells_tables(blocks: list[Paragraph | Table]) -> None:
     """Give every row of a one-cell-per-line table the table's width (short blocks are rare)."""
     for blk in blocks:
-        if isinstance(blk, Table):
+        if isinstance(blk, Table) and blk.method == "cells":
+            # (a pipe or tab row keeps its printed width: a short one lost its merged cells)
             for r in blk.rows:
                 width = sum(c.col_span for c in r.cells)
                 for k in range(width, blk.n_cols):

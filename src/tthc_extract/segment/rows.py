@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from tthc_extract import grammars
 from tthc_extract.model.document import BBox
+from tthc_extract.segment.realign import looks_like_agency, looks_like_deadline
 from tthc_extract.segment.tables import GridRow
 from tthc_extract.text.normalize import one_line
 from tthc_extract.text.roman import roman_value, to_roman
@@ -236,6 +237,7 @@ class Assembler:
         sec = self.section if self.group is None else f"{self.section}.{self.group}" if self.section else self.group
         row = Row(section=sec, section_title=self.section_title, stt=stt, texts=dict(texts),
                   extras={c: t for c, t in gr.extras.items() if t.strip()})
+        row.warnings.extend(gr.notes)
         row.add_source(gr)
         self.rows.append(row)
         if self._tops:
@@ -423,9 +425,9 @@ class Assembler:
             for f in reversed(self.data_fields):
                 if not values:
                     break
-                if f == "deadline" and _looks_like_deadline(values[-1]):
+                if f == "deadline" and looks_like_deadline(values[-1]):
                     new[f] = values.pop()
-                elif f in self.agency_fields and _looks_like_agency(values[-1]) and len(values) > 1:
+                elif f in self.agency_fields and looks_like_agency(values[-1]) and len(values) > 1:
                     new[f] = values.pop()
             if values:
                 new["result"] = " ".join(values)
@@ -571,23 +573,6 @@ def _find_task(rows: list[Row], base: str) -> Row | None:
         if score > best[0]:
             best = (score, r)
     return best[1] if best[0] >= 85 else None
-
-
-def _looks_like_deadline(text: str) -> bool:
-    """Return True for short text that reads like a deadline ("Trong năm 2022", "Quý I")."""
-    from tthc_extract.fields.deadline import parse_deadline
-
-    t = text.strip()
-    return len(t) < 120 and parse_deadline(t, 2000).kind != "unknown"
-
-
-
-
-def _looks_like_agency(text: str) -> bool:
-    """Return True for text that opens with an agency head word (the agency grammar's heads)."""
-    from tthc_extract.fields.agency import starts_agency
-
-    return starts_agency(text.strip().lstrip("-+• "))
 
 
 def assemble(rows: list[GridRow], split_agencies: bool, has_start: bool = False) -> tuple[list[Row], list[Section]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from tthc_extract.model.document import BBox, Document, Paragraph, Table, TableRow
 from tthc_extract.segment.header import ColumnMap, is_column_number_row, map_header, same_header
+from tthc_extract.segment.realign import realign_short_rows
 
 # Paragraphs between two pieces of one table may only be page furniture (page numbers, running
 # headers): a paragraph longer than this many characters ends the table.
@@ -20,6 +21,8 @@ _MAX_GAP_TEXT = 80
 # Table-finding methods that see merged cells: in their tables an empty cell is really empty,
 # while text exports lose merges (an empty cell under a merged one looks blank).
 MERGE_AWARE_METHODS = frozenset({"docx", "html", "lattice", "hrules", "ocr-lattice", "ocr-hrules"})
+# Text exports whose rows drop the cells merged with the row above (segment/realign.py).
+TEXT_METHODS = frozenset({"pipe", "tsv"})
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,11 @@ class GridRow:
     # Texts of the columns kept beside the row (notes, budget, unknown titles), by grid column.
     extras: dict[int, str] = field(default_factory=dict)
     bbox: BBox | None = None  # the row's region on its page (None for sources without geometry)
+    # The text of every grid column; and, for a text-export row with fewer cells than the header
+    # (its merged cells lost), its cells in order until segment/realign.py places them.
+    columns: list[str] = field(default_factory=list)
+    short: list[str] | None = None
+    notes: list[str] = field(default_factory=list)  # what was done to the row, for its warnings
 
 
 @dataclass
@@ -87,7 +95,21 @@ def _grid_row(row: TableRow, cmap: ColumnMap, piece: Table, r_index: int, page_t
         merges_known=piece.method in MERGE_AWARE_METHODS,
         extras=extras,
         bbox=_row_bbox(row),
+        columns=texts,
+        short=_short_cells(row, piece),
     )
+
+
+def _short_cells(row: TableRow, piece: Table) -> list[str] | None:
+    """Return the cells of a text-export row narrower than its table, else None.
+
+    Only text exports lose merged cells this way (merge-aware sources repeat or mark them); a
+    one-cell row is a spanning row, not a short one.
+    """
+    width = sum(max(1, c.col_span) for c in row.cells)
+    if piece.method not in TEXT_METHODS or len(row.cells) < 2 or width >= piece.n_cols:
+        return None
+    return [c.text for c in row.cells]
 
 
 def _row_bbox(row: TableRow) -> BBox | None:
@@ -147,6 +169,8 @@ def find_task_tables(doc: Document) -> tuple[list[TaskTable], list[Table]]:
         log.info("table piece %d (page %s, %d x %d) is not a task table: no task-table header in its first rows",
                  blk.index, blk.page, len(blk.rows), blk.n_cols)
         others.append(blk)
+    for tt in tasks:
+        realign_short_rows(tt)
     return tasks, others
 
 
