@@ -162,3 +162,11 @@ def test_signature_rows_after_task_table_and_deadlines_against_title_year() -> N
     t10 = by_raw["Trước T10/2021"]
     assert (t10.kind, str(t10.start), str(t10.end)) == ("month", "2021-10-01", "2021-10-31")
     assert not any("inferred from the issue date" in w for w in plan.warnings)
+
+
+def test_signer_after_titles_on_one_line() -> None:
+    """A pipe export prints the signing cell's lines on one line: the name follows the last title."""
+    assert md._signer(["Nơi nhận: - Như Điều 3; - Lưu: VT.",
+                       "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đoàn Văn Lực"]) == "Đoàn Văn Lực"
+    assert md._split_after_title("KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC") == ["KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"]
+    assert md._split_after_title("Chủ tịch UBND tỉnh CHỦ TỊCH Lê Văn B") == ["Chủ tịch UBND tỉnh CHỦ TỊCH Lê Văn B"]

@@ -474,11 +474,30 @@ def _title(lines: list[str], at: int, under_heading: bool = False) -> str | None
     return " ".join(out) if out else None
 
 
+@functools.cache
+def _title_then_name() -> re.Pattern[str]:
+    """Return the pattern of a signing title followed on the same line by more text."""
+    titles = sorted(_g()["signer"]["titles"], key=len, reverse=True)
+    return re.compile(r"^(?P<head>.*(?:" + "|".join(re.escape(t) for t in titles) + r"))\s+(?P<tail>\S.*)$")
+
+
+def _split_after_title(line: str) -> list[str]:
+    """Split "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn A" after its last title.
+
+    A pipe export prints the signing cell's lines on one line; the name follows the titles.
+    """
+    m = _title_then_name().match(line.strip())
+    if m is None or not m.group("head").isupper() or m.group("tail").isupper():
+        return [line]
+    return [m.group("head"), m.group("tail")]
+
+
 def _signer(lines: list[str]) -> str | None:
     """Return the signer's name: the first short Title Case line after a signing title."""
     g = _g()["signer"]
     titles = tuple(g["titles"])
     not_names = tuple(n.lower() for n in g["not_names"])
+    lines = [part for ln in lines for part in _split_after_title(ln)]
     start = None
     for i, ln in enumerate(lines):
         s = ln.strip().strip("*").strip()
