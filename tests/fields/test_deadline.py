@@ -310,3 +310,13 @@ def test_due_phrases_parse_back() -> None:
 def test_unseen_layout_phrases(raw: str, kind: str, end: str | None) -> None:
     d = parse_deadline(raw, 2024)
     assert d.kind == kind and (str(d.end) if d.end else None) == end
+
+
+@pytest.mark.parametrize("example", grammars.load("deadlines")["event"]["fallback_examples"])
+def test_fallback_openers_read_as_event(example: str) -> None:
+    got = parse_deadline(example, 2024)
+    assert (got.kind, got.start, got.end) == ("event", None, None)
+
+
+def test_within_a_period_is_not_a_fallback_event() -> None:
+    assert parse_deadline("Trong thời gian 6 tháng đầu năm", 2024).kind == "half_year"
