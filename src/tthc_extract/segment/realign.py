@@ -21,20 +21,34 @@ import functools
 import itertools
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import regex as re
 
 from tthc_extract import grammars
-
-if TYPE_CHECKING:
-    from tthc_extract.segment.tables import GridRow, TaskTable
+from tthc_extract.segment.header import ColumnMap
 
 log = logging.getLogger(__name__)
 
 TRAITS = ("stt", "deadline", "agency")
 MAX_COLUMNS = 14  # beyond this many columns the assignment search is not attempted
+
+
+class GridRow(Protocol):
+    """The parts of a task table's grid row (segment/tables.py) that realignment reads and writes."""
+
+    cells: dict[str, str]
+    merged: set[str]
+    extras: dict[int, str]
+    columns: list[str]
+    short: list[str] | None
+    notes: list[str]
+    spanning: bool
+    merges_known: bool
+    index: int
+    table: int
 
 
 def looks_like_deadline(text: str) -> bool:
@@ -191,18 +205,18 @@ def _skip(cells: list[str]) -> bool:
     return len(filled) <= 2 and bool(filled) and bool(_section_pattern().match(filled[0].strip()))
 
 
-def realign_short_rows(tt: TaskTable) -> None:
-    """Realign every row of ``tt`` that has fewer cells than the header (see the module docstring)."""
-    n = tt.n_cols
-    if n > MAX_COLUMNS or not any(r.short is not None for r in tt.rows):
+def realign_short_rows(rows: Sequence[GridRow], cmap: ColumnMap, n: int) -> None:
+    """Realign every row of a task table (``n`` columns under ``cmap``) that has fewer cells than
+    its header (see the module docstring)."""
+    if n > MAX_COLUMNS or not any(r.short is not None for r in rows):
         return
-    by_col = {c: f for f, c in tt.cmap.columns.items()}
+    by_col = {c: f for f, c in cmap.columns.items()}
     fields: list[str | None] = [by_col.get(j) for j in range(n)]
-    full = [[_cell(t) for t in r.columns] for r in tt.rows if r.short is None and not r.spanning and len(r.columns) == n]
+    full = [[_cell(t) for t in r.columns] for r in rows if r.short is None and not r.spanning and len(r.columns) == n]
     profiles = _profiles(fields, full)
-    extra = set(tt.cmap.extra_columns())
+    extra = set(cmap.extra_columns())
     above = [""] * n
-    for gr in tt.rows:
+    for gr in rows:
         if gr.short is not None and _skip(gr.short):
             _section_line(gr, gr.short, fields, extra)
         if gr.spanning or (gr.short is not None and _skip(gr.short)):
@@ -220,7 +234,7 @@ def realign_short_rows(tt: TaskTable) -> None:
             if j in combo or not above[j].strip():
                 continue
             f = fields[j]
-            copied.append(tt.cmap.title(j) or f"column {j + 1}")
+            copied.append(cmap.title(j) or f"column {j + 1}")
             if f in ("stt", "task"):
                 gr.merged.add(f)  # the row is a sub-row of the row above
                 continue

@@ -170,7 +170,7 @@ def find_task_tables(doc: Document) -> tuple[list[TaskTable], list[Table]]:
                  blk.index, blk.page, len(blk.rows), blk.n_cols)
         others.append(blk)
     for tt in tasks:
-        realign_short_rows(tt)
+        realign_short_rows(tt.rows, tt.cmap, tt.n_cols)
     return tasks, others
 
 
