@@ -301,3 +301,21 @@ def test_collective_spans_cover_the_whole_phrase() -> None:
 
     text = "Các sở, ban, ngành; UBND các huyện, thành, thị có trách nhiệm"
     assert [text[a:b] for a, b in collective_spans(text)] == ["sở, ban, ngành", "huyện, thành, thị"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "lead", "support"),
+    [
+        ("Sở Công Thương\nSở Xây dựng", ["Sở Công Thương", "Sở Xây dựng"], []),
+        ("Sở Lao động\n- Thương binh và Xã hội", ["Sở Lao động - Thương binh và Xã hội"], []),
+        ("- Sở Y tế;\n- Sở Giáo dục và Đào tạo", ["Sở Y tế", "Sở Giáo dục và Đào tạo"], []),
+        ("Văn phòng\nUBND tỉnh chủ trì, phối hợp với\nSở Nội vụ", ["Văn phòng UBND tỉnh"], ["Sở Nội vụ"]),
+    ],
+)
+def test_table_cell_line_breaks_separate_agencies(cell: str, lead: list[str], support: list[str]) -> None:
+    """A table cell's printed lines reach the agency parser (GOLD_SPEC: split at line breaks)."""
+    from tthc_extract.fields.task import cell_fields
+
+    got = cell_fields(cell, None, 2024)
+    assert ([a.name for a in got.lead], [a.name for a in got.support]) == (lead, support)
+    assert "\n" not in (got.agencies_raw or "")

@@ -44,6 +44,22 @@ def _finish(
     return TaskFields(lead, support, agencies_raw, deadline_raw, deadline, warnings)
 
 
+def _agency_lines(text: str | None) -> str:
+    """Return an agency cell's lines, each with single spaces; a "- " line goes on the line above
+    unless the cell is a bulleted list (its first line a bullet too)."""
+    lines = [" ".join(ln.split()) for ln in (text or "").split("\n") if ln.strip()]
+    if not lines:
+        return ""
+    bulleted = lines[0].startswith(("-", "+", "•"))
+    out = [lines[0]]
+    for ln in lines[1:]:
+        if ln.startswith("- ") and not bulleted:
+            out[-1] += " " + ln
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
 def cell_fields(
     agency: str | None,
     deadline: str | None,
@@ -58,18 +74,20 @@ def cell_fields(
     """Return the fields of a table row from its cells.
 
     ``split``: the table has separate lead / support columns (``lead``, ``support``); else
-    ``agency`` is one cell whose role words decide. The parsers get one-line text: a printed line
-    break inside a cell is layout, not a separator ("Sở Lao động" / "- Thương binh và Xã hội").
+    ``agency`` is one cell whose role words decide. The agency parser gets the cell's lines: it
+    joins soft wraps and splits where a line opens another agency ("Văn phòng UBND tỉnh" / "Sở Tư
+    pháp", GOLD_SPEC); a "- " line inside a cell that is not a bulleted list goes on the line above
+    ("Sở Lao động" / "- Thương binh và Xã hội"). The raw fields are one line.
     ``two_times``: the time is printed in two columns, ``start`` and ``deadline`` (the due time).
     """
     if split:
         lead_raw, support_raw = one_line(lead), one_line(support)
-        leads, _ = parse_agencies(lead_raw, "lead")
-        _, supports = parse_agencies(support_raw, "support")
+        leads, _ = parse_agencies(_agency_lines(lead), "lead")
+        _, supports = parse_agencies(_agency_lines(support), "support")
         raw = f"{lead_raw} || {support_raw}".strip() if (lead_raw or support_raw) else None
     else:
         raw = one_line(agency) or None
-        leads, supports = parse_agencies(raw, "agency")
+        leads, supports = parse_agencies(_agency_lines(agency) or None, "agency")
     if two_times:
         dl_raw, dl = two_column_deadline(one_line(start), one_line(deadline), plan_year)
         return _finish(leads, supports, raw, dl_raw, plan_year, dl)
