@@ -309,6 +309,8 @@ def test_collective_spans_cover_the_whole_phrase() -> None:
         ("Sở Công Thương\nSở Xây dựng", ["Sở Công Thương", "Sở Xây dựng"], []),
         ("Sở Lao động\n- Thương binh và Xã hội", ["Sở Lao động - Thương binh và Xã hội"], []),
         ("- Sở Y tế;\n- Sở Giáo dục và Đào tạo", ["Sở Y tế", "Sở Giáo dục và Đào tạo"], []),
+        ("- Sở Tài chính, Sở Lao động\n- Thương binh và Xã hội chủ trì.\n- Sở Nội vụ phối hợp.",
+         ["Sở Tài chính", "Sở Lao động - Thương binh và Xã hội"], ["Sở Nội vụ"]),
         ("Văn phòng\nUBND tỉnh chủ trì, phối hợp với\nSở Nội vụ", ["Văn phòng UBND tỉnh"], ["Sở Nội vụ"]),
     ],
 )

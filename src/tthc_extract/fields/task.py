@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tthc_extract.fields.agency import parse_agencies
+from tthc_extract.fields.agency import parse_agencies, starts_agency
 from tthc_extract.fields.deadline import parse_deadline
 from tthc_extract.fields.sentence import sentence_agencies
 from tthc_extract.model.plan import Agency, Deadline
@@ -45,15 +45,16 @@ def _finish(
 
 
 def _agency_lines(text: str | None) -> str:
-    """Return an agency cell's lines, each with single spaces; a "- " line goes on the line above
-    unless the cell is a bulleted list (its first line a bullet too)."""
+    """Return an agency cell's lines, each with single spaces.
+
+    A "- " line that does not open an agency, under a line that ends without a separator, is
+    the rest of a name whose hyphen fell at the line start ("Sở Lao động" / "- Thương binh và Xã
+    hội"): it goes on the line above.
+    """
     lines = [" ".join(ln.split()) for ln in (text or "").split("\n") if ln.strip()]
-    if not lines:
-        return ""
-    bulleted = lines[0].startswith(("-", "+", "•"))
-    out = [lines[0]]
-    for ln in lines[1:]:
-        if ln.startswith("- ") and not bulleted:
+    out: list[str] = []
+    for ln in lines:
+        if out and ln.startswith("- ") and not out[-1].endswith((".", ";", ":", ",")) and not starts_agency(ln[2:]):
             out[-1] += " " + ln
         else:
             out.append(ln)
