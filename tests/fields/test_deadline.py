@@ -284,6 +284,16 @@ def test_find_due_phrases_gold_prose(case: dict[str, Any]) -> None:
         ("Kiểm tra tại mỗi đơn vị trong 02 ngày.", []),
         ("Các sở báo cáo kết quả trước ngày 15/12 hằng năm.", ["trước ngày 15/12 hằng năm"]),
         ("Các sở thường xuyên cập nhật dữ liệu.", []),
+        # a recurring adverb that ends its clause is the task's due time; "hằng quý" anywhere is
+        ("Sở Y tế kiểm tra việc niêm yết; việc này làm thường xuyên.", ["thường xuyên"]),
+        ("Sở Xây dựng duy trì thường xuyên trong năm 2024.", ["thường xuyên trong năm 2024"]),
+        ("Sở Công Thương đăng tin hằng quý trên trang điện tử.", ["hằng quý"]),
+        ("Đài tỉnh phát sóng chuyên mục theo định kỳ hằng tháng.", ["theo định kỳ hằng tháng"]),
+        # an event in a sentence: "khi có ..." up to the clause end, but not "sau khi ..."
+        ("Sở Nội vụ cập nhật danh mục khi có văn bản mới; báo cáo UBND tỉnh.", ["khi có văn bản mới"]),
+        ("Sửa quy trình sau khi có văn bản mới.", []),
+        # a year token that opens with "trong" needs no other lead-in
+        ("Phấn đấu đạt 80% hồ sơ trực tuyến trong năm 2024.", ["trong năm 2024"]),
         ("", []),
     ],
 )

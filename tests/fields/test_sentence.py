@@ -81,7 +81,9 @@ def test_agency_label_examples(entry: dict) -> None:
         assert (_names(lead), _names(support)) == (case.get("lead", []), case.get("support", []))
 
 
-@pytest.mark.parametrize("case", G["subjects"]["examples_later"] + G["subjects"]["examples_not_later"])
+@pytest.mark.parametrize(
+    "case", G["subjects"]["examples_later"] + G["subjects"]["examples_semicolon"] + G["subjects"]["examples_not_later"]
+)
 def test_later_clause_examples(case: dict) -> None:
     lead, support = sentence_agencies([], [case["text"]])
     assert (_names(lead), _names(support)) == (case.get("lead", []), case.get("support", []))

@@ -47,6 +47,7 @@ _PARENS = re.compile(r"\([^()]*\)")
 _BOUNDARY = re.compile(r"\s[-+]\s|;|\n")
 _CLAUSE_END = re.compile(r"[.;](?=\s|$)|\n|\s-\s")
 _STOP_PUNCT = re.compile(r"[,.;:()]")
+_ENDS_CLAUSE = re.compile(r"\s*(?:[.;]|$)")
 _BULLET_ITEM_END = re.compile(r"\s-\s|\s(?:[a-zđ]|\d{1,2})\)\s")
 
 
@@ -63,6 +64,7 @@ class TokenRule:
     prose: bool
     regex: re.Pattern[str]
     examples: tuple[str, ...]
+    prose_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Grammar:
     prose_lead_in: re.Pattern[str]
     duration_lead_in: re.Pattern[str]
     prose_stop: re.Pattern[str]
+    prose_self_led: re.Pattern[str]
 
 
 def _expand(pattern: str, pieces: dict[str, str]) -> str:
@@ -110,9 +113,10 @@ def grammar() -> Grammar:
         TokenRule(
             name=t["name"],
             kind=t["kind"],
-            prose=bool(t.get("prose", t["kind"] not in ("event", "recurring"))),
+            prose=t.get("prose", t["kind"] not in ("event", "recurring")) is True,
             regex=re.compile(r"(?<!\w)(?:" + _expand(t["pattern"], pieces) + r")", flags),
             examples=tuple(t.get("examples", ())),
+            prose_end=t.get("prose") == "end",
         )
         for t in raw["tokens"]
     )
@@ -131,6 +135,7 @@ def grammar() -> Grammar:
         prose_lead_in=re.compile(r"(?<!\w)(?:" + _words(prose["lead_ins"]) + r")\s+$", flags),
         duration_lead_in=re.compile(r"^(?:" + _words(prose["duration_lead_ins"]) + r")$", flags),
         prose_stop=re.compile(r"\s(?:" + _words(prose["stops"]) + r")(?!\w)", flags),
+        prose_self_led=re.compile(r"(?:" + _words(prose["self_led"]) + r")\s", flags),
     )
 
 
@@ -163,6 +168,7 @@ class Token:
     year: int | None = None
     tied: bool = False
     prose: bool = True
+    prose_end: bool = False
 
     @property
     def family(self) -> Family:
@@ -275,6 +281,7 @@ def _token(rule: TokenRule, m: re.Match[str], plan_year: int | None, g: Grammar)
         year=explicit,
         tied=bool(groups.get("tie")) or explicit is not None,
         prose=rule.prose,
+        prose_end=rule.prose_end,
     )
 
 
@@ -484,12 +491,18 @@ def _phrase(tok: Token, folded: str, g: Grammar) -> tuple[int, int] | None:
         start = tok.start - len(before[-80:]) + label.start()
         m = _CLAUSE_END.search(folded, tok.end)
         return start, m.start() if m is not None else len(folded)
-    if not tok.prose:
-        return None
     lead = g.prose_lead_in.search(before[-60:])
     start = tok.start - len(before[-60:]) + lead.start() if lead is not None else tok.start
+    if tok.prose_end and not tok.prose:
+        # "thực hiện thường xuyên." ends its clause: a due time; "thường xuyên kiểm tra" is an adverb
+        return (start, tok.end) if _ENDS_CLAUSE.match(folded, tok.end) else None
+    if not tok.prose:
+        return None
     if tok.family == "due":
-        return (start, tok.end) if lead is not None else None
+        led = lead is not None or g.prose_self_led.match(folded, tok.start) is not None
+        return (start, tok.end) if led else None
+    if tok.family == "recurring":
+        return start, tok.end  # "công khai hằng tháng trên Cổng ...": the period words only
     if tok.rule == "relative_days":
         if lead is None or g.duration_lead_in.match(lead.group(0).strip()):
             return None

@@ -49,6 +49,7 @@ class _Grammar:
     bodies: Any
     fillers: Any
     later_roles: Any
+    verb_start: Any
     for_whom: Any
     reference: Any
     agency_labels: tuple[tuple[Any, Column], ...]
@@ -71,6 +72,7 @@ def grammar() -> _Grammar:
         bodies=re.compile(s["bodies"]),
         fillers=re.compile(s["fillers"], ci),
         later_roles=re.compile(s["later_roles"], ci),
+        verb_start=re.compile(s["verb_after_semicolon"]),
         for_whom=re.compile(g["headings"]["for_whom"], ci),
         reference=re.compile(g["headings"]["reference"], ci),
         agency_labels=tuple((re.compile(x["pattern"], ci), x["column"]) for x in g["agency_labels"]),
@@ -222,7 +224,8 @@ def later_clauses(text: str, start: int) -> list[tuple[str, str, int]]:
 
     A clause after "," or ";" from ``start`` on (not inside a collective) that opens with an
     agency whose noun phrase is followed by a [subjects].later_roles word ("...; Sở TT&TT hướng
-    dẫn kỹ thuật") gives (subject with roles, subject, where it ends); any other agency there is an
+    dẫn kỹ thuật"), or after ";" by any lower-case word ("...; UBND cấp huyện niêm yết công
+    khai"), gives (subject with roles, subject, where it ends); any other agency there is an
     object of the verb before it ("báo cáo UBND tỉnh, Văn phòng Chính phủ").
     """
     g = grammar()
@@ -236,9 +239,16 @@ def later_clauses(text: str, start: int) -> list[tuple[str, str, int]]:
         clause, end = subject_clause(rest)
         np_end = noun_phrase_end(rest) if clause else 0
         gap = re.match(r"[\s,]*", rest[np_end:])
-        if clause and g.later_roles.match(rest, np_end + (gap.end() if gap else 0)):
+        after = np_end + (gap.end() if gap else 0)
+        if clause and (g.later_roles.match(rest, after) or (m.group(0)[0] == ";" and g.verb_start.match(rest, after))):
             out.append((clause, rest[:np_end], at + end))
     return out
+
+
+def semicolon_clauses(text: str) -> list[tuple[str, str, int]]:
+    """Return the clauses after ";" that name their own doer, in a sentence that opens with none."""
+    at = text.find("; ")
+    return [c for c in later_clauses(text, at) if c[2] > at] if at >= 0 else []
 
 
 def support_objects(text: str, start: int = 0) -> list[str]:
@@ -318,12 +328,14 @@ def _read_sentence(text: str, acc: _Agencies) -> None:
         return
     text = strip_label(text)
     clause, end = subject_clause(text)
-    if clause:  # a sentence that opens with no doer is a list or a description, not clauses
+    if clause:
         acc.clauses.append(clause)
         acc.subjects.append(text[: noun_phrase_end(text)])
-        for later, subject, _ in later_clauses(text, end):
-            acc.clauses.append(later)
-            acc.subjects.append(subject)
+    # a sentence that opens with no doer is a list or a description: only a clause after ";"
+    # names one ("Ban hành kế hoạch; Văn phòng UBND tỉnh thực hiện trong Quý I")
+    for later, subject, _ in later_clauses(text, end) if clause else semicolon_clauses(text):
+        acc.clauses.append(later)
+        acc.subjects.append(subject)
     for obj in support_objects(text, end):
         acc.support += parse_agencies(obj, "support")[1]
 
