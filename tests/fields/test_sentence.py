@@ -87,3 +87,8 @@ def test_agency_label_examples(entry: dict) -> None:
 def test_later_clause_examples(case: dict) -> None:
     lead, support = sentence_agencies([], [case["text"]])
     assert (_names(lead), _names(support)) == (case.get("lead", []), case.get("support", []))
+
+
+@pytest.mark.parametrize("text", G["label_values"]["examples_reference"])
+def test_label_reference_names_no_agency(text: str) -> None:
+    assert sentence_agencies([], [text]) == ([], [])

@@ -276,11 +276,32 @@ def _assists(stop: Any) -> bool:
     return bool(group) and group.startswith("s") and _grammar().alone_leads[group]
 
 
+def _role_comma_split(seg: str) -> list[str]:
+    """Cut a segment after a role word and "," where a new agency with a role word of its own follows.
+
+    "Sở Y tế chủ trì, UBND cấp xã phối hợp" is two clauses ("UBND cấp xã" supports), while "Sở Y
+    tế chủ trì, phối hợp với ..." and "Sở Y tế chủ trì, Sở Nội vụ" (no role word after) stay one.
+    """
+    out: list[str] = []
+    start = 0
+    for stop in _stops(seg):
+        if not stop.lastgroup or stop.start() < start:
+            continue
+        comma = re.match(r"\s*,\s*", seg[stop.end():])
+        if comma is None:
+            continue
+        rest = seg[stop.end() + comma.end():]
+        if starts_agency(_plain(rest).strip(" ")) and any(m.lastgroup for m in _stops(rest)):
+            out.append(seg[start: stop.end()])
+            start = stop.end() + comma.end()
+    return [*out, seg[start:]]
+
+
 def _clauses(unit: str) -> list[str]:
     """Given a unit, return its clauses: ";"-segments grouped up to one with a role word or verb."""
     out: list[str] = []
     group: list[str] = []
-    for seg in unit.split(";"):
+    for seg in (piece for part in unit.split(";") for piece in _role_comma_split(part)):
         stops = _stops(seg)
         if stops and group and (stops[0].group(0) == _ROLE_PAREN or _assists(stops[0])):
             # "(phối hợp)" is the role of the name before it only; so is "theo dõi" / "tổng hợp"
@@ -523,6 +544,20 @@ def match_name_end(text: str, pos: int = 0) -> re.Match[str] | None:
     if pos > 0 and re.match(r"[\w&]", text[pos - 1]):
         return None
     return _grammar().verb_start.match(text, pos)
+
+
+def match_name_clause(text: str, pos: int = 0) -> tuple[int, int] | None:
+    """Return the region of a [[name_clauses]] relative clause starting at ``pos``, else None.
+
+    The region runs from the clause to the next role word, as the agency grammar reads it: "Cơ
+    quan chủ trì soạn thảo văn bản ... thực hiện" -> the words up to "thực hiện" name the agency.
+    """
+    gr = _grammar()
+    m = gr.name_clauses.match(text, pos)
+    if m is None or m.end() == m.start():
+        return None
+    nxt = gr.role.search(text, m.end())
+    return m.start(), nxt.start() if nxt else len(text)
 
 
 def match_support_object(text: str, pos: int = 0) -> re.Match[str] | None:

@@ -23,6 +23,7 @@ from tthc_extract.fields.agency import (
     collective_spans,
     find_support_objects,
     match_head,
+    match_name_clause,
     match_name_end,
     match_role,
     match_support_object,
@@ -50,6 +51,7 @@ class _Grammar:
     fillers: Any
     later_roles: Any
     verb_start: Any
+    label_reference: Any
     for_whom: Any
     reference: Any
     agency_labels: tuple[tuple[Any, Column], ...]
@@ -73,6 +75,7 @@ def grammar() -> _Grammar:
         fillers=re.compile(s["fillers"], ci),
         later_roles=re.compile(s["later_roles"], ci),
         verb_start=re.compile(s["verb_after_semicolon"]),
+        label_reference=re.compile(g["label_values"]["reference"], ci),
         for_whom=re.compile(g["headings"]["for_whom"], ci),
         reference=re.compile(g["headings"]["reference"], ci),
         agency_labels=tuple((re.compile(x["pattern"], ci), x["column"]) for x in g["agency_labels"]),
@@ -104,6 +107,20 @@ def _verb_like(text: str, tok: tuple[int, int, str, str]) -> bool:
     return tok[3] == "V" or bool(match_role(text, tok[0]))
 
 
+def _clause_end(text: str, region: tuple[int, int], g: _Grammar) -> int:
+    """Return where a relative clause of a name ([[name_clauses]] region) ends in a sentence.
+
+    The region runs to the next role word; a filler ("có trách nhiệm"), punctuation that ends the
+    clause or a predicate word ends it sooner.
+    """
+    start, end = region
+    for m in re.finditer(r"\s+", text[start:end]):
+        at, before = start + m.end(), start + m.start()
+        if text[before - 1] in ";:." or g.fillers.match(text, at) or g.predicate.match(text, at):
+            return before - (1 if text[before - 1] in ";:." else 0)
+    return len(text[:end].rstrip(" ,;:."))
+
+
 def noun_phrase_end(text: str) -> int:
     """Given text starting with an agency's name, return where its noun phrase ends (0: none).
 
@@ -126,14 +143,18 @@ def noun_phrase_end(text: str) -> int:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         w = g.np_words.match(text, s)
         inside = next((b for a, b in collectives if a < s < b), None)
+        # a relative clause that opens with a role word ("chủ trì soạn thảo") qualifies the name
+        clause = match_name_clause(text, s) if match_role(text, s) else None
         if inside is not None:
             end = inside  # "UBND các huyện, thành, thị": the collective's words are its own
         elif w is not None:
             end = w.end()
         elif word == "(" and text.find(")", s) > 0:
             end = text.find(")", s) + 1
-        elif g.predicate.match(text, s) or g.fillers.match(text, s):
-            break
+        elif clause is not None:
+            end = _clause_end(text, clause, g)  # "Cơ quan chủ trì soạn thảo văn bản ..."
+        elif g.predicate.match(text, s) or (g.fillers.match(text, s) and not word[:1].isupper()):
+            break  # a capital goes on the name: "Báo Cần Thơ"
         elif match_role(text, s) or match_name_end(text, s) or tag in ("V", "A", "E", "R", "P", "C", "T"):
             if word in _JOINERS and tag in ("C", "CH"):
                 i += 1
@@ -314,8 +335,19 @@ def labelled_agencies(text: str) -> tuple[list[Agency], list[Agency]] | None:
     for pat, column in grammar().agency_labels:
         m = pat.match(text)
         if m is not None:
-            return parse_agencies(text[m.end():], column)
+            return label_value_agencies(text[m.end():], column)
     return None
+
+
+def label_value_agencies(value: str, column: Column) -> tuple[list[Agency], list[Agency]]:
+    """Return (lead, support) of the value of an agency label, read as ``column``.
+
+    A value that points elsewhere ([label_values].reference: "Theo phân công tại Phụ lục") names
+    no agency.
+    """
+    if grammar().label_reference.match(value):
+        return [], []
+    return parse_agencies(value, column)
 
 
 def _read_sentence(text: str, acc: _Agencies) -> None:

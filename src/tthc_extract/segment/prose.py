@@ -22,9 +22,8 @@ from typing import Any
 import regex as re
 
 from tthc_extract import grammars
-from tthc_extract.fields.agency import parse_agencies
 from tthc_extract.fields.deadline import find_due_phrases
-from tthc_extract.fields.sentence import heading_agencies, strip_unit
+from tthc_extract.fields.sentence import heading_agencies, label_value_agencies, strip_unit
 from tthc_extract.fields.task import prose_fields
 from tthc_extract.model.document import BBox, Document, Paragraph, Table
 from tthc_extract.model.plan import Agency, ProseTask, RowProvenance, page_boxes
@@ -432,7 +431,7 @@ def _read_labels(texts: list[str]) -> _Fields:
             if fld == "deadline":
                 out.deadlines.append(value)
             elif fld in ("lead", "support", "agency"):
-                lead, support = parse_agencies(value, fld)  # type: ignore[arg-type]
+                lead, support = label_value_agencies(value, fld)  # type: ignore[arg-type]
                 if lead or support:
                     out.labelled_agency = True
                 out.lead_labels += lead
