@@ -27,6 +27,14 @@ def test_version_option_and_python_m() -> None:
     assert res.stdout.strip() == __version__
 
 
+def test_help_lists_the_commands_and_nothing_else() -> None:
+    """The --version callback once showed up as a command of its own ("-version")."""
+    import typer.main
+
+    names = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert names == ["check", "debug", "extract", "review", "schema", "show", "version"]
+
+
 def test_verbose_logs_why_tables_were_found_into_the_log_file(tmp_path: Path) -> None:
     log = tmp_path / "run.log"
     res = runner.invoke(app, ["-v", "--log-file", str(log), "show", "-f", "json", str(SAMPLE)])

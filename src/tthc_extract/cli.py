@@ -30,8 +30,8 @@ def say(line: str, console: Console = err) -> None:
     console.print(shown(line), markup=False, highlight=False)
 
 
-@app.command()
 def _version(value: bool) -> None:
+    """The eager ``--version`` option: print the version and stop (a callback, not a command)."""
     if value:
         say(__version__, out)
         raise typer.Exit(0)

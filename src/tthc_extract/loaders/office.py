@@ -2,7 +2,8 @@
 
 LibreOffice converts the file to .docx in a private temporary folder and :func:`load_docx` reads
 the result, so every Word-like format shares one reader. Each conversion uses its own LibreOffice
-profile, so parallel runs do not collide on the user profile lock. Files that already are OOXML
+profile, so parallel runs do not collide on the user profile lock, and runs offline with macros off
+(:mod:`tthc_extract.loaders.office_sandbox`). Files that already are OOXML
 zips (.docm, .dotx, or a .docx under another name) are read directly, without LibreOffice.
 
 LibreOffice opens a file it recognises in no format (random bytes, a damaged .doc whose Word
@@ -25,6 +26,7 @@ from pathlib import Path
 from tthc_extract.errors import ExtractError, MissingToolError
 from tthc_extract.limits import check_part
 from tthc_extract.loaders.docx import is_encrypted_ole, load_docx
+from tthc_extract.loaders.office_sandbox import network_jail, offline_env, write_profile
 from tthc_extract.model.document import Document
 
 SOFFICE_ENV = "TTHC_SOFFICE"  # overrides the LibreOffice binary (name on PATH or a path)
@@ -64,7 +66,7 @@ def _timeout() -> float:
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     """Run ``cmd`` in its own process group; on timeout kill that group and re-raise."""
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=offline_env(),
                           stdin=subprocess.DEVNULL, start_new_session=True) as proc:
         try:
             out, err = proc.communicate(timeout=timeout)
@@ -85,8 +87,8 @@ def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Pa
         raise MissingToolError(str(path), INSTALL_HINT)
     src = out_dir / ("input" + (path.suffix.lower() or ".doc"))
     shutil.copyfile(path, src)  # a plain ASCII name: no quoting or encoding surprises
-    profile = (out_dir / "profile").as_uri()
-    cmd = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+    profile = write_profile(out_dir / "profile")
+    cmd = [*network_jail(), binary, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
            f"-env:UserInstallation={profile}", "--convert-to", _DOCX_FILTER,
            "--outdir", str(out_dir / "out"), str(src)]
     try:
