@@ -3,7 +3,7 @@
 Five table styles (full grid; horizontal rules only; rules at the header and the table's end only;
 no rules at all; shaded header and zebra rows without rules), each rendered by LibreOffice from a
 .docx and by headless Chromium from HTML, with readings written by hand to GOLD_SPEC before the
-tool was run. Three styles also come as 200 dpi scans (re-encoded as JPEG for the fixture's size).
+tool was run. Every style also comes as a 200 dpi scan (re-encoded as JPEG for the fixture's size).
 Typed files must keep row F1 >= 0.95, scans >= 0.90.
 """
 

@@ -32,3 +32,15 @@ def test_blank_number_and_day_give_null() -> None:
     assert meta.issuer == "Sở Tư Pháp tỉnh Bắc Giang" and meta.province == "Bắc Giang"
     assert meta.doc_type == "Kế hoạch" and meta.plan_year == 2023 and meta.signer == "Nguyễn Văn An"
     assert [(lb.number, lb.type, str(lb.date)) for lb in meta.legal_bases] == [("63/2010/NĐ-CP", "Nghị định", "2010-06-08")]
+
+
+@pytest.mark.parametrize(("block", "issuer"), [
+    ("UBND TỈNH CÀ MAU SỞ Y TẾ -------", "Sở Y Tế tỉnh Cà Mau"),  # the two lines of the block on one
+    ("UBND TỈNH CÀ MAU\nSỞ Y TẾ", "Sở Y Tế tỉnh Cà Mau"),
+    ("ỦY BAN NHÂN DÂN TỈNH LONG AN BAN QUẢN LÝ KHU KINH TẾ", "Ban Quản Lý Khu Kinh Tế tỉnh Long An"),
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH", "UBND tỉnh Quảng Bình"),  # 'BAN' inside 'ỦY BAN' starts nothing
+])
+def test_issuer_block_printed_on_one_line(block: str, issuer: str) -> None:
+    text = (f"{block}\nSố: 112/KH-SYT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCà Mau, ngày 05 tháng 3 năm 2024\n\n"
+            "KẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2024\n")
+    assert extract_metadata(parse_text(text, "x.txt")).issuer == issuer

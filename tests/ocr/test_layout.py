@@ -66,3 +66,25 @@ def test_a_scanned_table_without_rules_is_read_from_its_bold_header_and_alignmen
     (grid,) = text_grids(gray, words, [], [], 72.0 / DPI)
     assert grid.method == "stream"
     assert len(grid.xs) - 1 == 3 and len(grid.ys) - 1 == 4
+
+
+def _ocr(text: str, top: int, bottom: int, baseline: float, line: int, left: int = 100) -> OcrWord:
+    return OcrWord(text, 0.9, left, top, 200, bottom - top, (1, 1, line), bottom - top, baseline, 30.0)
+
+
+def test_every_line_gets_one_band_height_around_its_baseline() -> None:
+    """A line without descenders or stacked tone marks ("TTHC năm 2023.") has less ink than its
+    neighbours; its band must not: the gap above it is the cell's leading, not a row break."""
+    from tthc_extract.ocr.layout import _line_bands
+
+    lines = [[_ocr("Ban hành Kế hoạch rà soát,", 100, 140, 132.0, 1)],  # tone marks above, 'g' below
+             [_ocr("đánh giá quy định,", 142, 182, 174.0, 2)],
+             [_ocr("TTHC năm 2023.", 190, 216, 216.0, 3)],  # caps and a breve: less ink, same leading
+             [_ocr("lạc", 240, 250, 400.0, 4)]]  # a baseline that misses the ink: the ink is kept
+    bands = _line_bands(lines)
+    ink_gaps = [190 - 182, 142 - 140]
+    assert ink_gaps[0] > 3 * ink_gaps[1]  # by ink, the third line looks like a new row
+    assert len({round(b - t, 3) for t, b in bands[:3]}) == 1  # one height for every fitting line
+    gaps = [round(b[0] - a[1], 3) for a, b in zip(bands[:2], bands[1:3], strict=True)]
+    assert gaps[0] == gaps[1] > 0  # by band, the leading is the same
+    assert bands[3] == (240.0, 250.0)

@@ -66,6 +66,7 @@ def _g() -> dict[str, Any]:
     c["bare_short"] = re.compile(r"^(?:" + _alternatives(g["issuer"]["short"].values()) + r")$")
     c["ends_at_level"] = re.compile(r"(?i)\b(?:" + _alternatives(g["issuer"]["levels"]) + r")$")
     c["subordinate"] = re.compile(r"(?i)^(?:" + _alternatives(g["issuer"]["subordinate"]) + r")\b")
+    c["subordinate_inside"] = re.compile(r"(?<=\s)(?:" + _alternatives(g["issuer"]["subordinate"]) + r")(?=\s)")
     c["local_level"] = re.compile(r"\b(?:" + _alternatives(g["issuer"]["local_levels"]) + r")\s")
     c["date_after"] = re.compile(g["legal"]["date_after"] + "(?:" + g["date"]["numeric"] + "|" + g["date"]["words"] + ")")
     c["section_heading"] = re.compile(g["plan_year"]["section_heading"])
@@ -287,13 +288,31 @@ def _segments(lines: list[str]) -> list[str]:
     """Return the bodies named in the header lines, parent first ("UBND TỈNH X", "SỞ Y")."""
     c = _c()
     segs: list[str] = []
-    for ln in lines:
+    for ln in (part for line in lines for part in _split_bodies(line)):
         if c["head"].match(ln) or not segs:
             segs.append(ln)
         else:
             segs[-1] = f"{segs[-1]} {ln}"
     # A stray repeat of the opening ("ỦY BAN NHÂN DÂN TỈNH" above "ỦY BAN NHÂN DÂN / TỈNH X").
     return [s for i, s in enumerate(segs) if not any(t.startswith(s) and t != s for t in segs[i + 1 :])]
+
+
+def _split_bodies(line: str) -> list[str]:
+    """Return a header line cut before each body it names after a complete parent.
+
+    A text export or a portal page may print the two lines of the issuer's block on one:
+    "UBND TỈNH CÀ MAU SỞ Y TẾ" is the committee and its department, as on two lines.
+    """
+    c = _c()
+    out: list[str] = []
+    start = 0
+    for m in c["subordinate_inside"].finditer(line):
+        prefix = line[start : m.start()].strip()
+        if prefix.isupper() and c["head"].match(prefix) and _complete(prefix):
+            out.append(prefix)
+            start = m.start()
+    out.append(line[start:].strip())
+    return out
 
 
 def _complete(seg: str) -> bool:

@@ -191,7 +191,7 @@ def _text_regions(lines: Sequence[Line]) -> list[_Region]:
                                    max(ln.x1 for ln in inside), run[-1].bottom + 1))
 
     for ln in cand:
-        if run and ln.top - run[-1].bottom > 4 * ln.size:
+        if run and ln.band_top - run[-1].band_bottom > 4 * ln.size:
             flush()
             run = []
         run.append(ln)
@@ -215,7 +215,7 @@ def _header_lines(inside: Sequence[Line], rule_ys: Sequence[float]) -> list[Line
     bold = all(w.bold for w in inside[0].words)
     widest = STREAM_SPAN_SHARE * (max(ln.x1 for ln in inside) - min(ln.x0 for ln in inside))
     for ln in inside[1:]:
-        if ln.top - head[-1].bottom > STREAM_HEAD_GAP_EMS * ln.size or all(w.bold for w in ln.words) != bold:
+        if ln.band_top - head[-1].band_bottom > STREAM_HEAD_GAP_EMS * ln.size or all(w.bold for w in ln.words) != bold:
             break
         if any(b - a > widest for a, b in _segments(ln, STREAM_WORD_GAP_EMS)):
             break
@@ -312,7 +312,7 @@ def _row_gaps(lines: Sequence[Line]) -> list[tuple[float, float]]:
     """Return the white bands across all columns, between ``lines``' words, that part two rows:
     taller than the leading between the lines of one cell (a cell's padding and spacing add to
     it) and than a fixed share of the font size."""
-    spans = sorted((w.top, w.bottom) for ln in lines for w in ln.words)
+    spans = sorted(w.band or (w.top, w.bottom) for ln in lines for w in ln.words)
     bands: list[list[float]] = []
     for t, b in spans:
         if bands and t <= bands[-1][1]:
@@ -436,7 +436,7 @@ def _extend_down(lines: Sequence[Line], region: list[Line], seps: list[float], f
     k = lines.index(region[-1]) + 1 if region[-1] in lines else len(lines)
     while k < len(lines):
         ln = lines[k]
-        if ln.top - max(out[-1].bottom, floor) > STREAM_NEXT_GAP_EMS * ln.size:
+        if ln.band_top - max(out[-1].band_bottom, floor) > STREAM_NEXT_GAP_EMS * ln.size:
             break
         if not _crosses(ln, seps):
             out.append(ln)
@@ -445,11 +445,11 @@ def _extend_down(lines: Sequence[Line], region: list[Line], seps: list[float], f
         run = [ln]
         j = k + 1
         while j < len(lines) and len(run) <= STREAM_TITLE_LINES and _crosses(lines[j], seps) and (
-                lines[j].top - run[-1].bottom <= STREAM_NEXT_GAP_EMS * lines[j].size):
+                lines[j].band_top - run[-1].band_bottom <= STREAM_NEXT_GAP_EMS * lines[j].size):
             run.append(lines[j])
             j += 1
         if (j >= len(lines) or len(run) > STREAM_TITLE_LINES
-                or lines[j].top - run[-1].bottom > STREAM_NEXT_GAP_EMS * lines[j].size):
+                or lines[j].band_top - run[-1].band_bottom > STREAM_NEXT_GAP_EMS * lines[j].size):
             break
         out.extend(run)
         k = j
@@ -461,13 +461,13 @@ def _below(lines: Sequence[Line], region: list[Line], reg: _Region) -> list[Line
     ruled alone), to vote on its columns before the table's end is known."""
     out: list[Line] = []
     k = lines.index(region[-1]) + 1 if region[-1] in lines else len(lines)
-    prev = max(region[-1].bottom, reg.bottom if reg.rules else region[-1].bottom)
+    prev = max(region[-1].band_bottom, reg.bottom if reg.rules else region[-1].band_bottom)
     while k < len(lines):
         ln = lines[k]
-        if ln.top - prev > STREAM_NEXT_GAP_EMS * ln.size or ln.x0 < reg.x0 - 3 or ln.x1 > reg.x1 + 3:
+        if ln.band_top - prev > STREAM_NEXT_GAP_EMS * ln.size or ln.x0 < reg.x0 - 3 or ln.x1 > reg.x1 + 3:
             break
         out.append(ln)
-        prev = ln.bottom
+        prev = ln.band_bottom
         k += 1
     return out
 
@@ -480,7 +480,7 @@ def _extend_up(lines: Sequence[Line], region: list[Line]) -> list[Line]:
     bold = all(w.bold for w in region[0].words)
     while k >= 0:
         ln = lines[k]
-        if (out[0].top - ln.bottom > STREAM_HEAD_GAP_EMS * ln.size or all(w.bold for w in ln.words) != bold
+        if (out[0].band_top - ln.band_bottom > STREAM_HEAD_GAP_EMS * ln.size or all(w.bold for w in ln.words) != bold
                 or not bold or ln.x0 < out[0].x0 - 3 or ln.x1 > max(o.x1 for o in out) + 3):
             break
         out.insert(0, ln)

@@ -25,6 +25,9 @@ class Word:
     size: float
     bold: bool
     upright: bool = True
+    # A scanned word's line extent for parting unruled rows (same height on every line of the page,
+    # see ocr.layout._line_bands); None: the word's box, as typed text's font boxes already are.
+    band: tuple[float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -37,17 +40,21 @@ class Line:
     top: float = 0.0
     bottom: float = 0.0
     size: float = 0.0
+    band_top: float = 0.0  # the words' bands' extent (see Word.band): what gaps between lines are
+    band_bottom: float = 0.0  # measured on
 
     def __post_init__(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute the box and the font size from the words."""
+        """Recompute the box, the band and the font size from the words."""
         ws = self.words
         self.x0 = min(w.x0 for w in ws)
         self.x1 = max(w.x1 for w in ws)
         self.top = min(w.top for w in ws)
         self.bottom = max(w.bottom for w in ws)
+        self.band_top = min(w.band[0] if w.band else w.top for w in ws)
+        self.band_bottom = max(w.band[1] if w.band else w.bottom for w in ws)
         self.size = max(w.size for w in ws)
 
     @property

@@ -36,6 +36,7 @@ SAME_SIZE = 0.15  # line sizes within this share of the page's median are taken 
 # Tesseract's words are words: two of them on one line are always joined by a space, so they are
 # kept at least this many font sizes apart (the layout joins closer pieces without one).
 MIN_WORD_GAP = 0.15
+BAND_SLACK = 0.5  # a line's baseline may sit this share of its ink's height below the ink (no descenders)
 MAX_PADDING_PT = 10.0
 # A column-number row ("(1) | (2) | ... | (6)" under a header): short cells, at least this share
 # of them read as their own column's number; the others are misreads of theirs ("q)", "G)", "@)").
@@ -141,13 +142,15 @@ def text_grids(gray: np.ndarray, words: Sequence[OcrWord], rules: Sequence[tuple
     by_line: dict[tuple[int, int, int], list[int]] = {}
     for i, w in enumerate(words):
         by_line.setdefault(w.line_key, []).append(i)
-    for idx in by_line.values():  # one weight per OCR line: a short word's strokes are a poor sample
-        bold = statistics.median(strokes[i] for i in idx) >= BOLD_STROKE * typical
+    groups = list(by_line.values())
+    bands = _line_bands([[words[i] for i in idx] for idx in groups])
+    for idx, (top, bottom) in zip(groups, bands, strict=True):  # one weight per OCR line (a short word's
+        bold = statistics.median(strokes[i] for i in idx) >= BOLD_STROKE * typical  # strokes: a poor sample)
         for i in idx:
             placed[i].word.bold = bold
-            # the ink's own height: font-like boxes rebuilt from a size estimate (see above) may
-            # overlap the next line's, and the gaps between lines are what parts rows
+            # the ink's own height for finding the table; one band per line for parting its rows
             placed[i].word.top, placed[i].word.bottom = words[i].top * scale, words[i].bottom * scale
+            placed[i].word.band = (top * scale, bottom * scale)
     outside = [pw.word for pw, w in zip(placed, words, strict=True) if not set(w.text) <= RULE_MARKS
                and not any(g.box[0] <= pw.cx <= g.box[2] and g.box[1] <= pw.cy <= g.box[3] for g in lattice)]
     edges = [{"orientation": "h", "top": y * scale, "x0": x0 * scale, "x1": x1 * scale} for y, x0, x1 in rules]
@@ -159,6 +162,30 @@ def text_grids(gray: np.ndarray, words: Sequence[OcrWord], rules: Sequence[tuple
         out.append(PixelGrid(xs=[x / scale for x in g.xs], ys=[y / scale for y in g.ys], cells=cells,
                              closed_top=g.closed_top, closed_bottom=g.closed_bottom, method=g.method))
     return out
+
+
+def _line_bands(lines: Sequence[Sequence[OcrWord]]) -> list[tuple[float, float]]:
+    """Return the top and bottom (pixels) that stand for each OCR line's words when rows are parted.
+
+    The white bands between lines are what parts unruled rows, so every line of a page gets a band
+    of one height around its baseline, as a typed PDF's font boxes are: the ink's own extent varies
+    with the letters (a line "TTHC năm 2023." has no descenders and no stacked tone marks, so its
+    gap to the line above looked like a row break), and a box rebuilt from each line's size estimate
+    may overlap the next line's. The band reaches as far above and below the baseline as the page's
+    lines' ink does in the median. A line without a baseline that fits its ink keeps its ink's extent.
+    """
+    inks = [(float(min(w.top for w in ln)), float(max(w.bottom for w in ln))) for ln in lines]
+    bases: list[float | None] = []
+    for ln, (top, bottom) in zip(lines, inks, strict=True):
+        b = sorted(w.baseline for w in ln if w.baseline)
+        base = b[len(b) // 2] if b else None
+        bases.append(base if base is not None and top < base <= bottom + (bottom - top) * BAND_SLACK else None)
+    ups = [base - top for base, (top, _) in zip(bases, inks, strict=True) if base is not None]
+    downs = [max(bottom - base, 0.0) for base, (_, bottom) in zip(bases, inks, strict=True) if base is not None]
+    if not ups:
+        return inks
+    up, down = statistics.median(ups), statistics.median(downs)
+    return [ink if base is None else (base - up, base + down) for base, ink in zip(bases, inks, strict=True)]
 
 
 def _keep_apart(words: Sequence[OcrWord], placed: Sequence[PlacedWord]) -> None:
