@@ -35,11 +35,11 @@ STRUCTURE_KEYS = frozenset({
 CONF_KEYS = frozenset({"confidence", "conf", "ocr_confidence", "mean_confidence"})
 # A warning that only restates a confidence below the review threshold follows the confidence,
 # which is compared within tolerance: a value on either side of the threshold may add or drop it.
-CONF_WARNING = "low OCR confidence"
+CONF_WARNING = "ocr_low_confidence"  # its code (tthc_extract.model.warnings.CODES)
 
 
 def _without_conf_warnings(items: list[Any]) -> list[Any]:
-    return [w for w in items if not (isinstance(w, str) and w.startswith(CONF_WARNING))]
+    return [w for w in items if not (isinstance(w, dict) and w.get("code") == CONF_WARNING)]
 
 
 def _ocr_differences(want: Any, got: Any, path: str = "$", key: str = "") -> Iterator[str]:

@@ -119,3 +119,18 @@ def test_show_round_trips_an_extracted_json(tmp_path: Path) -> None:
     runner.invoke(app, ["extract", str(src / "a.txt"), "-o", str(tmp_path / "o"), "-q", "--no-parquet"])
     res = runner.invoke(app, ["show", str(tmp_path / "o" / "a.txt.json")], env={"COLUMNS": "200"})
     assert res.exit_code == 0 and "45/QĐ-UBND" in res.stdout and "37 rows" in res.stdout
+
+
+def test_show_reads_a_schema_1_0_json_with_its_warnings_typed(tmp_path: Path) -> None:
+    """An output of schema 1.0 (warnings as strings) still shows; its warnings get their codes."""
+    res = runner.invoke(app, ["show", "-f", "json", str(ROOT / "samples" / "002_c4b107cd9cf43351.txt")])
+    new = json.loads(res.stdout)
+    old = dict(new, schema_version="1.0", warnings=[w["message"] for w in new["warnings"]])
+    del old["errors_by_stage"]
+    (tmp_path / "old.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    res = runner.invoke(app, ["show", "-f", "json", str(tmp_path / "old.json")])
+    assert res.exit_code == 0 and json.loads(res.stdout) == new
+    res = runner.invoke(app, ["show", str(tmp_path / "old.json")], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    assert res.stdout.rstrip().endswith("warning: agencies not in the registry (no agency_id): Báo Ấp Bắc "
+                                        "[agencies_not_in_registry]")

@@ -52,7 +52,9 @@ def test_text_without_task_table_degrades_gracefully(tmp_path: Path) -> None:
     )
     plan = extract(p)
     assert plan.rows == []
-    assert any("no task table" in w for w in plan.warnings)
+    assert [(w.code, w.stage) for w in plan.warnings] == [("plan_year_inferred", "metadata"), ("no_task_table", "segment")]
+    assert plan.status == "failure"  # opened, but nothing of a plan read
+    assert plan.errors_by_stage == {"segment": ["no task table found (no header with task/agency/deadline columns)"]}
     assert plan.document.doc_number == "12/UBND-KSTT" and plan.document.province == "Hà Giang"
     assert str(plan.document.issue_date) == "2023-03-03"
 

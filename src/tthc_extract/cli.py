@@ -225,7 +225,7 @@ def show(
         )
     out.print(tbl)
     for w in plan.warnings:
-        say(f"warning: {w}", out)
+        say(f"warning: {w.message} [{w.code}]", out)
 
 
 @app.command()

@@ -1,10 +1,15 @@
 """The extraction pipeline: load -> segment -> parse fields -> Plan.
 
-Everything here works on the intermediate document model, never on a file format.
+Everything here works on the intermediate document model, never on a file format. A file that
+cannot be opened raises ExtractError (the API contract); a document that was opened always gives
+a Plan, whose ``status`` says how far its reading went (``Plan.settle_status``): a stage after
+loading that raises leaves the plan empty but for the load warnings and the stage's
+``<stage>_failed`` warning (status ``failure``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -21,6 +26,7 @@ from tthc_extract.limits import MemoryLimitError, memory_message
 from tthc_extract.loaders import load
 from tthc_extract.model.document import Document
 from tthc_extract.model.plan import Plan, RowProvenance, Section, TaskRow, page_boxes
+from tthc_extract.model.warnings import Stage, warn
 from tthc_extract.segment.generic import generic_tables
 from tthc_extract.segment.prose import extract_prose_tasks
 from tthc_extract.segment.rows import Row, assemble
@@ -31,6 +37,32 @@ from tthc_extract.text.normalize import one_line
 LOW_CONFIDENCE = 0.6
 
 log = logging.getLogger(__name__)
+
+# The warning a stage after loading leaves when it raises (model.warnings.CODES).
+STAGE_FAILED: dict[Stage, str] = {"segment": "segment_failed", "metadata": "metadata_failed", "fields": "fields_failed"}
+
+
+class _StageFailed(Exception):
+    """A stage raised while reading an opened document (carried up to plan_from_document)."""
+
+    def __init__(self, stage: Stage, exc: Exception) -> None:
+        super().__init__(f"the {stage} stage raised an internal error ({exc_line(exc)})")
+        self.stage = stage
+
+
+@contextlib.contextmanager
+def _stage(name: Stage) -> Iterator[None]:
+    """Run a block as stage ``name``: an unexpected exception in it becomes that stage's failure.
+
+    A file's own errors (ExtractError: a limit hit) and MemoryError go on up, as from a loader.
+    """
+    try:
+        yield
+    except (ExtractError, MemoryError, _StageFailed):
+        raise
+    except Exception as exc:
+        log.debug("%s stage raised", name, exc_info=True)
+        raise _StageFailed(name, exc) from exc
 
 
 def _opt(text: str) -> str | None:
@@ -70,7 +102,7 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
     )
     warnings = [*row.warnings, *f.warnings]
     if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
-        warnings.append(f"low OCR confidence ({row.confidence:.2f}): check against the source")
+        warnings.append(warn("ocr_low_confidence", f"low OCR confidence ({row.confidence:.2f}): check against the source"))
     return TaskRow(
         row_id=f"{Path(file).name}#{n}",
         section=row.section,
@@ -95,37 +127,59 @@ def _task_row(row: Row, tt: TaskTable, n: int, file: str, plan_year: int | None)
     )
 
 
-def plan_from_document(doc: Document, file: str | None = None) -> Plan:
-    """Return the Plan read from an intermediate document (any loader's output)."""
-    file = file or doc.source
-    tasks, others = find_task_tables(doc)
+def _opened(doc: Document, file: str) -> Plan:
+    """Return the Plan of an opened document before anything is read from it: its load warnings."""
+    return Plan(source=Path(doc.source).name, file=file, format=doc.format, pages=len(doc.pages),
+                warnings=list(doc.warnings))
+
+
+def _read_plan(doc: Document, file: str) -> Plan:
+    """Return the Plan read from ``doc``, each step in its stage (a raise becomes _StageFailed)."""
+    plan = _opened(doc, file)
+    with _stage("segment"):
+        tasks, others = find_task_tables(doc)
     first_task = tasks[0].pieces[0] if tasks else None
-    meta, meta_warnings = read_metadata(doc, first_task_table=first_task)
-    plan = Plan(
-        source=Path(doc.source).name,
-        file=file,
-        format=doc.format,
-        document=meta,
-        pages=len(doc.pages),
-        warnings=[*doc.warnings, *meta_warnings],
-    )
+    with _stage("metadata"):
+        plan.document, meta_warnings = read_metadata(doc, first_task_table=first_task)
+    plan.warnings.extend(meta_warnings)
+    plan_year = plan.document.plan_year
     n = 0
     for tt in tasks:
-        rows, sections = assemble(tt.rows, tt.cmap.split_agencies, tt.cmap.has_start)
+        with _stage("segment"):
+            rows, sections = assemble(tt.rows, tt.cmap.split_agencies, tt.cmap.has_start)
         plan.sections.extend(Section(number=s.number, title=s.title) for s in sections)
-        for r in rows:
-            n += 1
-            plan.rows.append(_task_row(r, tt, n, file, meta.plan_year))
+        with _stage("fields"):
+            for r in rows:
+                n += 1
+                plan.rows.append(_task_row(r, tt, n, file, plan_year))
         if tt.unmapped_titles:
-            plan.warnings.append(f"table {tt.pieces[0]}: unmapped columns: {', '.join(tt.unmapped_titles)}")
-    plan.prose_tasks = extract_prose_tasks(doc, meta.plan_year, file, task_tables=tasks)
-    plan.tables = generic_tables(others, doc, file)
+            plan.warnings.append(warn("unmapped_columns",
+                                      f"table {tt.pieces[0]}: unmapped columns: {', '.join(tt.unmapped_titles)}"))
+    with _stage("segment"):
+        plan.prose_tasks = extract_prose_tasks(doc, plan_year, file, task_tables=tasks)
+        plan.tables = generic_tables(others, doc, file)
     _size_boxes(plan, doc)
-    resolve_plan(plan)
+    with _stage("fields"):
+        resolve_plan(plan)
     if not tasks and not plan.prose_tasks:
-        plan.warnings.append("no task table found (no header with task/agency/deadline columns)")
-    if any(p.pending_ocr for p in doc.pages):
-        plan.status = "partial"
+        plan.warnings.append(warn("no_task_table", "no task table found (no header with task/agency/deadline columns)"))
+    return plan
+
+
+def plan_from_document(doc: Document, file: str | None = None) -> Plan:
+    """Return the Plan read from an intermediate document (any loader's output), its status settled.
+
+    A stage that raises gives the plan of the opened document with that stage's failure warning
+    (status ``failure``) instead of an exception: the document was read, its plan was not.
+    """
+    file = file or doc.source
+    try:
+        plan = _read_plan(doc, file)
+    except _StageFailed as failed:
+        log.warning("%s: %s", file, failed)
+        plan = _opened(doc, file)
+        plan.warnings.append(warn(STAGE_FAILED[failed.stage], str(failed)))
+    plan.settle_status()
     return plan
 
 

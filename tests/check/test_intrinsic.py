@@ -11,10 +11,27 @@ import pytest
 from tthc_extract.check.config import Thresholds
 from tthc_extract.check.evaluate import intrinsic_failures
 from tthc_extract.check.intrinsic import intrinsic_checks
+from tthc_extract.model.plan import Plan
+from tthc_extract.model.warnings import warn
 from tthc_extract.pipeline import extract
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 NAMES = ("000_ddb247df984a7d22", "001_62a13cda74406132", "002_c4b107cd9cf43351")
+
+
+def _w(code: str, message: str, page: int | None = None) -> dict[str, Any]:
+    """A warning as the JSON holds it."""
+    return warn(code, message, page).model_dump()
+
+
+def _as_v1(plan: dict[str, Any]) -> dict[str, Any]:
+    """Return a plan JSON as schema 1.0 wrote it: warnings as their message strings, no errors_by_stage."""
+    old = copy.deepcopy(plan)
+    old["schema_version"] = "1.0"
+    del old["errors_by_stage"]
+    for item in [old, *old["rows"], *old["prose_tasks"]]:
+        item["warnings"] = [w["message"] for w in item["warnings"]]
+    return old
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +76,13 @@ def test_damaged_reading_is_reported(plans: dict[str, dict[str, Any]]) -> None:
     rows[1]["deadline"] = {"kind": "unknown", "start": None, "end": None, "dates": []}
     rows[2]["task"] = ""
     rows[3]["deadline"]["kind"] = "soon"  # not a deadline kind: a schema error
-    rows[4]["warnings"] = ["low OCR confidence (0.41): check against the source"]
+    rows[4]["warnings"] = [_w("ocr_low_confidence", "low OCR confidence (0.41): check against the source")]
+    # found by its code, not by its text: a row whose message merely mentions it is not counted
+    rows[5]["warnings"] = [_w("row_without_stt", "low OCR confidence")]
     del rows[6]  # STT 7 of section I, the last one: no gap inside the section
     del rows[8]  # STT 3 of section II (after the deletion above): 2 → 4
-    plan["warnings"] = ["table 0: unmapped columns: Ghi chú"]
+    plan["warnings"] = [_w("unmapped_columns", "table 0: unmapped columns: Ghi chú"),
+                        _w("agencies_not_in_registry", "agencies not in the registry (no agency_id): unmapped columns")]
     found = intrinsic_checks(plan)
     assert [label.split(" (")[0] for label in found.without_agency] == ["STT 1"]
     assert [label.split(" (")[0] for label in found.without_deadline] == ["STT 2"]
@@ -85,13 +105,48 @@ def test_damaged_reading_is_reported(plans: dict[str, dict[str, Any]]) -> None:
 
 
 def test_no_task_table_and_partial_extraction() -> None:
-    plan = {"source": "x.pdf", "file": "x.pdf", "format": "pdf", "status": "partial", "rows": []}
+    plan = {"source": "x.pdf", "file": "x.pdf", "format": "pdf", "status": "partial", "rows": [],
+            "warnings": [_w("page_needs_ocr", "page 2 has no text layer: needs OCR", 2)]}
     found = intrinsic_checks(plan)
+    assert found.errors_by_stage == {"load": ["page 2 has no text layer: needs OCR"]}
     assert found.finding_lines() == [
         "no task table (and no prose tasks) found",
-        "extraction status is 'partial' (pages that need OCR were not read)",
+        "extraction status is 'partial' (load: page 2 has no text layer: needs OCR)",
     ]
     assert intrinsic_failures(found, Thresholds()) == [
         "no task table found (require_task_table)", "extraction partial (allow_partial)",
     ]
     assert intrinsic_failures(found, Thresholds(require_task_table=False, allow_partial=True)) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_schema_1_0_plans_read_as_the_current_ones(plans: dict[str, dict[str, Any]], name: str) -> None:
+    """An output of schema 1.0 (warnings as strings) gets its warnings' codes back from their texts."""
+    old = _as_v1(plans[name])
+    assert old["warnings"] and all(isinstance(w, str) for w in old["warnings"])
+    assert intrinsic_checks(old) == intrinsic_checks(plans[name])
+    assert Plan.model_validate(old).to_json_dict() == plans[name]
+
+
+def test_damaged_schema_1_0_reading_is_found_by_its_texts(plans: dict[str, dict[str, Any]]) -> None:
+    old = _as_v1(plans["002_c4b107cd9cf43351"])
+    old["rows"][4]["warnings"] = ["low OCR confidence (0.41): check against the source"]
+    old["warnings"] = ["page 3 has no text layer: needs OCR", "table 0: unmapped columns: Ghi chú"]
+    old["status"] = "partial"
+    found = intrinsic_checks(old)
+    assert [label.split(" (")[0] for label in found.low_confidence] == ["STT 5"]
+    assert found.unmapped_columns == ["table 0: unmapped columns: Ghi chú"]
+    assert found.errors_by_stage == {"load": ["page 3 has no text layer: needs OCR"]}
+    assert found.schema_errors == []
+    assert Plan.model_validate(old).warnings[0].page == 3
+
+
+def test_unknown_schema_1_0_warning_and_unknown_version_are_schema_errors(plans: dict[str, dict[str, Any]]) -> None:
+    old = _as_v1(plans["002_c4b107cd9cf43351"])
+    old["rows"][2]["warnings"] = ["no agency", "something this tool never wrote"]
+    assert intrinsic_checks(old).schema_errors == [
+        "Value error, rows.2.warnings.1: schema 1.0 warning not recognised: 'something this tool never wrote' "
+        "(extract the document again)"]
+    newer = {**plans["002_c4b107cd9cf43351"], "schema_version": "3.0"}
+    assert intrinsic_checks(newer).schema_errors == [
+        "schema_version: '3.0', this tool writes '2.0' and reads '1.0', '2.0'"]

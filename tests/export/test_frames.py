@@ -20,6 +20,7 @@ from tthc_extract.model.plan import (
     TaskRow,
     page_boxes,
 )
+from tthc_extract.model.warnings import warn
 
 
 def _plan(year: int | None) -> Plan:
@@ -49,8 +50,22 @@ def test_rows_frame_types() -> None:
 def test_documents_frame_counts_are_integers() -> None:
     df = documents_frame([_plan(None)])
     assert str(df["n_rows"].dtype) == "Int32" and df.loc[0, "n_rows"] == 1
-    assert df.loc[0, "legal_bases"] == [] and df.loc[0, "warnings"] == []
+    assert df.loc[0, "legal_bases"] == [] and df.loc[0, "warnings"] == [] and df.loc[0, "warning_codes"] == []
     assert str(df["issue_date"].dtype) == "datetime64[ns]" and df["issue_date"].isna().all()
+
+
+def test_warnings_are_messages_beside_their_codes() -> None:
+    """The flat tables carry a warning's message in ``warnings`` and its code, same place, in ``warning_codes``."""
+    plan = _plan(2022)
+    plan.rows[0].warnings = [warn("row_without_stt", "row without STT but with its own task"),
+                             warn("no_agency", "no agency")]
+    plan.warnings = [warn("agencies_not_in_registry", "agencies not in the registry (no agency_id): Văn phòng")]
+    row = rows_frame([plan]).loc[0]
+    assert (row["warnings"], row["warning_codes"]) == (
+        ["row without STT but with its own task", "no agency"], ["row_without_stt", "no_agency"])
+    doc = documents_frame([plan]).loc[0]
+    assert (doc["warnings"], doc["warning_codes"]) == (
+        ["agencies not in the registry (no agency_id): Văn phòng"], ["agencies_not_in_registry"])
 
 
 def test_undated_kinds_are_flagged() -> None:

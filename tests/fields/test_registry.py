@@ -110,7 +110,8 @@ def test_name_defined_in_the_document_is_its_full_name_there_only() -> None:
     other = _plan("Văn phòng chủ trì")  # another document: "Văn phòng" of what?
     resolve_plan(other)
     assert other.rows[0].lead_agencies[0].agency_id is None
-    assert other.warnings == ["agencies not in the registry (no agency_id): Văn phòng"]
+    assert [(w.code, w.stage, w.message) for w in other.warnings] == [
+        ("agencies_not_in_registry", "fields", "agencies not in the registry (no agency_id): Văn phòng")]
 
 
 def test_unknown_body_keeps_its_name() -> None:

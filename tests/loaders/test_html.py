@@ -123,7 +123,7 @@ def test_page_chrome_and_what_precedes_the_document_are_left_out() -> None:
     for chrome in ("THƯ VIỆN", "Trang chủ", "Số hiệu", "Văn bản liên quan", "Bản quyền", "Liên hệ", "Quyết định 12"):
         assert chrome not in text
     assert "QUYẾT ĐỊNH" in text and isinstance(doc.blocks[0], Table) and doc.blocks[0].index == 0
-    assert doc.warnings
+    assert [(w.code, w.stage) for w in doc.warnings] == [("html_preamble_dropped", "load")]
 
 
 def test_issuer_lines_before_the_motto_are_kept() -> None:

@@ -261,13 +261,15 @@ def test_rotated_page_reads_like_the_upright_one() -> None:
 def test_sideways_text_without_rotate_needs_ocr() -> None:
     doc = load(FIX / "sideways.pdf")
     assert [p.needs_ocr for p in doc.pages] == [True]
-    assert doc.warnings == ["page 1 has its text turned sideways: needs OCR"]
+    assert [(w.code, w.stage, w.message, w.page) for w in doc.warnings] == [
+        ("page_needs_ocr", "load", "page 1 has its text turned sideways: needs OCR", 1)]
 
 
 def test_image_only_page_needs_ocr() -> None:
     doc = load(FIX / "scan_page.pdf")
     assert [p.needs_ocr for p in doc.pages] == [True]
-    assert doc.warnings == ["page 1 has no text layer: needs OCR"]
+    assert [(w.code, w.message, w.page) for w in doc.warnings] == [
+        ("page_needs_ocr", "page 1 has no text layer: needs OCR", 1)]
     assert doc.blocks == []
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from tthc_extract.loaders.pdf_ocr import load_pdf_with_ocr, merge_ocr, pages_needing_ocr
 from tthc_extract.model.document import Cell, Document, Page, Paragraph, Prov, Table, TableRow
+from tthc_extract.model.warnings import warn
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 
@@ -17,7 +18,8 @@ def test_merge_puts_ocr_pages_in_page_order() -> None:
         source="m.pdf", format="pdf",
         pages=[Page(number=1), Page(number=2, needs_ocr=True), Page(number=3)],
         blocks=[Paragraph(text="trang một", prov=Prov(page=1)), _table(1, "a"), _table(3, "c")],
-        warnings=["page 2 has no text layer: needs OCR"],
+        warnings=[warn("page_needs_ocr", "page 2 has no text layer: needs OCR", page=2),
+                  warn("page_needs_ocr", "page 3 has no text layer: needs OCR", page=3)],
     )
     ocr = Document(source="m.pdf", format="pdf", pages=[Page(number=2, ocr_done=True)],
                    blocks=[Paragraph(text="trang hai", prov=Prov(page=2)), _table(2, "b")])
@@ -26,7 +28,8 @@ def test_merge_puts_ocr_pages_in_page_order() -> None:
         "trang một", "a", "trang hai", "b", "c"
     ]
     assert [t.index for t in merged.tables()] == [0, 1, 2]
-    assert merged.pages[1].ocr_done and not merged.warnings
+    # the warning of the page OCR read goes; page 3's (not read) stays
+    assert merged.pages[1].ocr_done and [w.page for w in merged.warnings] == [3]
 
 
 def test_garbage_text_layer_is_sent_to_ocr() -> None:
@@ -35,11 +38,11 @@ def test_garbage_text_layer_is_sent_to_ocr() -> None:
         Paragraph(text="Qmxfs fs mzk Ĉ¿Ëđ ÿ3Ò Qmxfs fs mzk Ĉ¿Ëđ ÿ3Ò Qmxfs fs mzk Ĉ¿Ëđ ÿ3Ò", prov=Prov(page=2)),
     ])
     assert pages_needing_ocr(doc) == [2]
-    assert doc.pages[1].needs_ocr and "garbage text layer" in doc.warnings[0]
+    assert doc.pages[1].needs_ocr and [(w.code, w.page) for w in doc.warnings] == [("page_text_garbled", 2)]
 
 
 def test_image_only_page_is_read_by_ocr() -> None:
     doc = load_pdf_with_ocr(FIX / "scan_page.pdf")
-    assert doc.pages[0].ocr_done and not any("needs OCR" in w for w in doc.warnings)
+    assert doc.pages[0].ocr_done and not any(w.code == "page_needs_ocr" for w in doc.warnings)
     text = " ".join(p.text for p in doc.paragraphs())
     assert "QUYẾT ĐỊNH" in text and "Quảng Bình" in text

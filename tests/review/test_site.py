@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from tthc_extract import extract
+from tthc_extract.model.warnings import warn
 from tthc_extract.names import json_bytes, shown
 from tthc_extract.review import build_site
 from tthc_extract.review.site import INDEX_PAGE
@@ -98,3 +99,38 @@ def test_site_of_a_batch_finds_sources_named_relative_to_the_input_folder(tmp_pa
     assert build_site(out, tmp_path / "site") == 1  # the crops come from where the run read the file
     (page,) = (tmp_path / "site" / "docs").glob("*.html")
     assert re.findall(r'class="crop" loading="lazy"', page.read_text(encoding="utf-8"))
+
+
+def _as_v1(data: dict[str, object]) -> dict[str, object]:
+    """A plan JSON as schema 1.0 wrote it: warnings as their messages."""
+    old = json.loads(json.dumps(data))
+    old["schema_version"] = "1.0"
+    for item in [old, *old["rows"], *old["prose_tasks"]]:
+        item["warnings"] = [w["message"] for w in item["warnings"]]
+    return old
+
+
+def test_warnings_are_shown_with_their_codes_and_old_outputs_still_read(tmp_path: Path) -> None:
+    """A row is marked doubtful by its low-confidence warning's code (not by a threshold of its own);
+    each warning shows its message and its code; a schema 1.0 output is shown as a 2.0 one."""
+    plan = extract(SAMPLE.with_name("002_c4b107cd9cf43351.txt")).model_dump(mode="json")
+    plan["rows"] = plan["rows"][:3]
+    plan["rows"][1]["warnings"] = [warn("ocr_low_confidence", "low OCR confidence (0.41): check against the source")
+                                   .model_dump()]
+    plan["rows"][2]["confidence"] = 0.3  # no warning: no mark (the pipeline decides, by its threshold)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "new.txt.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    (out / "old.txt.json").write_text(json.dumps(_as_v1(plan), ensure_ascii=False), encoding="utf-8")
+    site = tmp_path / "site"
+    assert build_site(out, site) == 2
+    pages = {p.name.split("_", 1)[1]: p.read_text(encoding="utf-8") for p in (site / "docs").glob("*.html")}
+    assert set(pages) == {"new.txt.html", "old.txt.html"}
+    for text in pages.values():
+        classes = re.findall(r'<tr class="(row[^"]*)"', text)
+        assert classes == ["row", "row warn low", "row"]
+        assert ('<span data-code="ocr_low_confidence">low OCR confidence (0.41): check against the source '
+                "<code>ocr_low_confidence</code></span>") in text
+        assert "<code>agencies_not_in_registry</code>" in text and "status success" in text
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.count("<code>agencies_not_in_registry</code>") == 2

@@ -34,7 +34,8 @@ def test_sections_and_numbered_rows() -> None:
 def test_subrow_repeats_parent_and_copies_merged_cells() -> None:
     rows, _ = _assemble("1\tCông khai TTHC\tNiêm yết\tSở, ban, ngành\tThường xuyên\n\t\tĐăng tải\t\t")
     assert _view(rows)[1] == (None, "1", "Công khai TTHC", "Đăng tải", "Sở, ban, ngành", "Thường xuyên")
-    assert rows[1].is_subrow and any("copied from the row above" in w for w in rows[1].warnings)
+    assert rows[1].is_subrow and [(w.code, w.message) for w in rows[1].warnings] == [
+        ("cells_copied_from_above", "agency/deadline empty: merged with the row above; copied from the row above")]
 
 
 def test_page_break_continuation_is_joined() -> None:
@@ -265,7 +266,8 @@ def test_ocr_section_number_misread_between_neighbours_is_renumbered() -> None:
     rows, sections = _ocr_rows(*SECTIONS_MISREAD, confidence=0.9)
     assert [s.number for s in sections] == ["I", "II", "III", "IV"]
     assert [r.section for r in rows] == ["I", "II", "III", "IV"]
-    assert any("renumbered II" in w for w in rows[1].warnings)
+    assert [(w.code, w.message) for w in rows[1].warnings] == [
+        ("section_renumbered", "section number read as 'I' between its neighbours: renumbered II")]
     assert not rows[0].warnings and not rows[2].warnings
 
 

@@ -47,7 +47,7 @@ class Thresholds:
     max_unmapped_columns: int = 0  # task tables with columns of unknown title
     max_schema_errors: int = 0  # validation errors of the JSON against the Plan model
     max_low_confidence_share: float = 0.1  # share of rows read by OCR with low confidence
-    allow_partial: bool = False  # pages that needed OCR were left unread (status "partial")
+    allow_partial: bool = False  # a stage reported an error, e.g. a page left unread (status "partial")
     # per-field minimum accuracy, overriding min_field_accuracy: {"deadline_end": 0.95}
     fields: Mapping[str, float] = field(default_factory=dict)
 

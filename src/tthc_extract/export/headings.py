@@ -30,6 +30,7 @@ HEADINGS: dict[str, str] = {
     "n_rows": "Số dòng nhiệm vụ",
     "n_sections": "Số mục",
     "warnings": "Cảnh báo",
+    "warning_codes": "Mã cảnh báo",
     # task rows and prose tasks
     "row_id": "Mã dòng",
     "section": "Mục",

@@ -24,6 +24,7 @@ import regex as re
 from tthc_extract import grammars
 from tthc_extract.model.document import Document, Paragraph, Table
 from tthc_extract.model.plan import DocumentMeta, LegalBasis
+from tthc_extract.model.warnings import Warning, warn
 
 
 @functools.cache
@@ -603,10 +604,10 @@ def _plan_year(title: str | None, lines: list[str]) -> tuple[int | None, str | N
 # ---------------------------------------------------------------------------------------------
 
 
-def read_metadata(doc: Document, first_task_table: int | None = None) -> tuple[DocumentMeta, list[str]]:
+def read_metadata(doc: Document, first_task_table: int | None = None) -> tuple[DocumentMeta, list[Warning]]:
     """Return the document metadata read from the front matter of ``doc`` and reading warnings."""
     c = _c()
-    warnings: list[str] = []
+    warnings: list[Warning] = []
     front = read_lines(doc, stop_at_table=first_task_table)
     lines, ev = front.lines, front.evidence
     meta = DocumentMeta()
@@ -644,7 +645,8 @@ def read_metadata(doc: Document, first_task_table: int | None = None) -> tuple[D
     meta.plan_year, meta.plan_period = _plan_year(meta.title, lines)
     if meta.plan_year is None and meta.issue_date:
         meta.plan_year = meta.issue_date.year
-        warnings.append(f"plan year {meta.plan_year} inferred from the issue date (no year in the title or purpose)")
+        warnings.append(warn("plan_year_inferred",
+                             f"plan year {meta.plan_year} inferred from the issue date (no year in the title or purpose)"))
     return meta, warnings
 
 

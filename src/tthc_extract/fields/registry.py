@@ -21,6 +21,7 @@ import regex as re
 from tthc_extract import grammars
 from tthc_extract.fields.agency import canonical_name, parse_agencies
 from tthc_extract.model.plan import Agency, Plan, ProseTask, TaskRow
+from tthc_extract.model.warnings import warn
 from tthc_extract.text.normalize import normalize_chars
 
 
@@ -169,4 +170,4 @@ def resolve_plan(plan: Plan) -> None:
             if a.agency_id is None:
                 unknown.setdefault(a.canonical)
     if unknown:
-        plan.warnings.append("agencies not in the registry (no agency_id): " + "; ".join(unknown))
+        plan.warnings.append(warn("agencies_not_in_registry", "agencies not in the registry (no agency_id): " + "; ".join(unknown)))

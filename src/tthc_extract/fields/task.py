@@ -14,6 +14,7 @@ from tthc_extract.fields.agency import parse_agencies, starts_agency
 from tthc_extract.fields.deadline import parse_deadline
 from tthc_extract.fields.sentence import sentence_agencies
 from tthc_extract.model.plan import Agency, Deadline
+from tthc_extract.model.warnings import Warning, warn
 from tthc_extract.text.normalize import one_line
 
 
@@ -26,7 +27,7 @@ class TaskFields:
     agencies_raw: str | None
     deadline_raw: str | None
     deadline: Deadline
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
 
 
 def _finish(
@@ -38,9 +39,9 @@ def _finish(
         deadline = parse_deadline(deadline_raw, plan_year)
     warnings = []
     if deadline_raw and deadline.kind == "unknown":
-        warnings.append("deadline not understood")
+        warnings.append(warn("deadline_not_understood", "deadline not understood"))
     if not lead and not support:
-        warnings.append("no agency")
+        warnings.append(warn("no_agency", "no agency"))
     return TaskFields(lead, support, agencies_raw, deadline_raw, deadline, warnings)
 
 

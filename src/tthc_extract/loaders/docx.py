@@ -25,6 +25,7 @@ from tthc_extract.limits import check_part
 from tthc_extract.loaders.docx_styles import Numbering, Style, num_of, read_styles
 from tthc_extract.loaders.docx_xml import W, int_attr, on
 from tthc_extract.model.document import Block, Cell, Document, Page, Paragraph, Prov, Table, TableRow
+from tthc_extract.model.warnings import warn
 from tthc_extract.text.normalize import clean_text
 
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -524,5 +525,5 @@ def load_docx(path: Path) -> Document:
         raise ExtractError(str(path), f"unexpected Word structure ({_one_line(exc)})") from exc
     doc = Document(source=str(path), format="docx", pages=reader.pages(), blocks=reader.blocks)
     if not doc.blocks:
-        doc.warnings.append("the Word document has no text")
+        doc.warnings.append(warn("docx_no_text", "the Word document has no text"))
     return doc

@@ -30,6 +30,7 @@ import regex as re
 from tthc_extract import grammars
 from tthc_extract.limits import LimitError, active
 from tthc_extract.model.document import Cell, Document, Page, Paragraph, Prov, Table, TableRow
+from tthc_extract.model.warnings import warn
 from tthc_extract.text.normalize import clean_text
 
 # Elements that end a line of text (a block box in a browser's layout).
@@ -365,7 +366,8 @@ def parse_html(text: str, source: str) -> Document:
     w.walk(body)
     w.flush()
     blocks, dropped = _drop_before_document(w.blocks)
-    warnings = [f"saved page: {dropped} block(s) before the document's header block left out"] if dropped else []
+    warnings = [warn("html_preamble_dropped", f"saved page: {dropped} block(s) before the document's header block "
+                     "left out")] if dropped else []
     return Document(source=source, format="html", pages=[Page(number=1)], blocks=blocks, warnings=warnings)
 
 

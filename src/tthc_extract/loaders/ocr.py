@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from tthc_extract.errors import ExtractError, exc_line
 from tthc_extract.layout.grid import mark_page_split
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
+from tthc_extract.model.warnings import Warning, warn
 from tthc_extract.ocr.cells import read_lost_text, reread_cells
 from tthc_extract.ocr.grid import PixelGrid, find_grids
 from tthc_extract.ocr.layout import PageFrame, page_blocks, text_grids
@@ -200,11 +201,15 @@ def _ocr_pages(images: Iterable[PageImage], source: str, n_pages: int) -> list[P
     return results
 
 
-def _noted(images: Iterable[PageImage], notes: list[str]) -> Iterator[PageImage]:
-    """Yield ``images``, keeping the note of each page rendered below its usual resolution."""
+def _downscaled(im: PageImage) -> list[Warning]:
+    """Return the warning of a page rendered below its usual resolution (its note), if it was."""
+    return [warn("ocr_page_downscaled", im.note, page=im.number)] if im.note else []
+
+
+def _noted(images: Iterable[PageImage], notes: list[Warning]) -> Iterator[PageImage]:
+    """Yield ``images``, keeping the warning of each page rendered below its usual resolution."""
     for im in images:
-        if im.note:
-            notes.append(im.note)
+        notes.extend(_downscaled(im))
         yield im
 
 
@@ -253,7 +258,7 @@ def link_pieces(results: Sequence[PageResult]) -> None:
         mark_page_split(b.rows[k])
 
 
-def _document(source: Path, fmt: str, results: Sequence[PageResult], notes: Sequence[str] = ()) -> Document:
+def _document(source: Path, fmt: str, results: Sequence[PageResult], notes: Sequence[Warning] = ()) -> Document:
     """Assemble page results into a Document (table pieces numbered in order)."""
     doc = Document(source=str(source), format="image" if fmt == "image" else "pdf", warnings=list(notes))
     link_pieces(results)
@@ -273,7 +278,7 @@ def ocr_pdf(path: Path, pages: list[int] | None = None) -> Document:
     """
     path = Path(path)
     check_tesseract(str(path))
-    notes: list[str] = []
+    notes: list[Warning] = []
     try:
         with pdfium_document(path) as pdf:
             n_pages = len(pages) if pages is not None else len(pdf)
@@ -297,7 +302,7 @@ def load_image(path: Path) -> Document:
         raise ExtractError(str(path), f"cannot read image ({exc_line(exc)})") from exc
     if not images:
         raise ExtractError(str(path), "image has no pages")
-    notes = [im.note for im in images if im.note]
+    notes = [w for im in images for w in _downscaled(im)]
     return _document(path, "image", _ocr_pages(images, str(path), len(images)), notes)
 
 

@@ -31,6 +31,7 @@ from tthc_extract.limits import check_pages
 from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids, page_rules_seen
 from tthc_extract.loaders.pdf_text import page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
+from tthc_extract.model.warnings import warn
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: the page has no usable text layer
 MAX_CID_SHARE = 0.3  # more glyphs without a Unicode mapping ("(cid:12)") than this: unusable too
@@ -155,7 +156,7 @@ def _read_page(page: Any, no: int, doc: Document, pieces: list[_Piece]) -> None:
     problem = _text_layer_problem(page)
     if problem:
         info.needs_ocr = True
-        doc.warnings.append(f"page {no} {problem}: needs OCR")
+        doc.warnings.append(warn("page_needs_ocr", f"page {no} {problem}: needs OCR", page=no))
         return
     info.rules = page_rules_seen(page)
     carry = [p.grid for p in pieces if p.table.page == no - 1 and p.grid.method != "lattice"]

@@ -15,6 +15,7 @@ import regex as re
 from tthc_extract.loaders.ocr import ocr_pdf
 from tthc_extract.loaders.pdf import load_pdf
 from tthc_extract.model.document import Block, Document, Paragraph, Table
+from tthc_extract.model.warnings import warn
 from tthc_extract.text.normalize import clean_text, fold
 
 # Text-layer garbage test: share of letters that are Vietnamese/Latin letters, digits or common
@@ -73,7 +74,8 @@ def pages_needing_ocr(doc: Document) -> list[int]:
             need.append(page.number)
         elif len(texts.get(page.number, "")) >= 40 and text_layer_is_garbage(texts[page.number]):
             page.needs_ocr = True
-            doc.warnings.append(f"page {page.number} has a garbage text layer (broken font encoding?): OCR used")
+            doc.warnings.append(warn("page_text_garbled", f"page {page.number} has a garbage text layer (broken font encoding?): "
+                                      "OCR used", page=page.number))
             need.append(page.number)
     return need
 
@@ -90,7 +92,7 @@ def merge_ocr(doc: Document, ocr: Document, pages: list[int]) -> Document:
     for p in pages_out:
         if p.number in done:
             p.needs_ocr, p.ocr_done = True, True
-    warnings = [w for w in doc.warnings if not any(w.startswith(f"page {n} ") and "needs OCR" in w for n in done)]
+    warnings = [w for w in doc.warnings if not (w.code == "page_needs_ocr" and w.page in done)]
     return doc.model_copy(update={"blocks": blocks, "pages": pages_out, "warnings": warnings + ocr.warnings})
 
 
@@ -102,6 +104,6 @@ def load_pdf_with_ocr(path: Path) -> Document:
         return doc
     if len(need) == len(doc.pages):
         ocr = ocr_pdf(path)
-        ocr.warnings[:0] = [w for w in doc.warnings if "needs OCR" not in w]
+        ocr.warnings[:0] = [w for w in doc.warnings if w.code != "page_needs_ocr"]
         return ocr
     return merge_ocr(doc, ocr_pdf(path, need), need)

@@ -34,7 +34,8 @@ DOCUMENTS_SCHEMA = pa.schema([
     ("pages", pa.int32()),
     ("n_rows", pa.int32()),
     ("n_sections", pa.int32()),
-    ("warnings", pa.list_(pa.string())),
+    ("warnings", pa.list_(pa.string())),  # the messages of the warnings
+    ("warning_codes", pa.list_(pa.string())),  # their codes, in the same order (model.warnings.CODES)
 ])
 
 # Columns shared by task rows and prose tasks: who (agencies by role) and when (the deadline).
@@ -84,7 +85,8 @@ ROWS_SCHEMA = pa.schema([
     ("source_rows", pa.list_(pa.int32())),
     ("lines", pa.list_(pa.int32())),
     _BOXES,
-    ("warnings", pa.list_(pa.string())),
+    ("warnings", pa.list_(pa.string())),  # the messages of the warnings
+    ("warning_codes", pa.list_(pa.string())),  # their codes, in the same order (model.warnings.CODES)
 ])
 
 PROSE_SCHEMA = pa.schema([
@@ -100,7 +102,8 @@ PROSE_SCHEMA = pa.schema([
     ("pages", pa.list_(pa.int32())),
     ("lines", pa.list_(pa.int32())),
     _BOXES,
-    ("warnings", pa.list_(pa.string())),
+    ("warnings", pa.list_(pa.string())),  # the messages of the warnings
+    ("warning_codes", pa.list_(pa.string())),  # their codes, in the same order (model.warnings.CODES)
 ])
 
 AGENCIES_SCHEMA = pa.schema([

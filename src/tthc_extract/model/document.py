@@ -29,6 +29,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from tthc_extract.model import notebook
+from tthc_extract.model.warnings import Warning
 
 SourceFormat = Literal["text", "html", "docx", "doc", "pdf", "image"]
 
@@ -147,7 +148,7 @@ class Document(BaseModel):
     format: SourceFormat
     pages: list[Page] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)  # the load and OCR stages' (model.warnings)
 
     def __repr__(self) -> str:
         return notebook.document_repr(self)

@@ -66,6 +66,11 @@ def _crops(rows: Sequence[Any]) -> list[list[str]]:
     return out
 
 
+def _warning(w: Any) -> str:
+    """A warning (model.warnings.Warning) as HTML: its message, then its code."""
+    return f"{_e(w.message)} <code>{_e(w.code)}</code>"
+
+
 def _who(t: Any) -> str:
     return ", ".join(a.canonical for a in t.lead_agencies)
 
@@ -75,7 +80,7 @@ def _row_line(r: Any, crops: Sequence[str]) -> str:
     if not where:
         p = r.provenance
         where = f"<small>{'lines ' + _e(p.lines) if p.lines else 'pages ' + _e(p.pages)}</small>"
-    warn = "".join(f'<div class="w">⚠ {_e(w)}</div>' for w in r.warnings)
+    warn = "".join(f'<div class="w">⚠ {_warning(w)}</div>' for w in r.warnings)
     return (f"<tr><td>{_e(r.stt)}</td><td>{_e(_cut(r.task, HTML_TASK))}{warn}</td><td>{_e(r.result)}</td><td>{_e(_who(r))}</td>"
             f"<td>{_e(r.deadline_raw)}<br><small>{_e(r.deadline.kind)} {_e(r.deadline.end or '')}</small></td>"
             f"<td>{where}</td></tr>")
@@ -97,7 +102,7 @@ def plan_html(plan: Any) -> str:
     head = "".join(f"<tr><th>{k}</th><td>{_e(v)}</td></tr>" for k, v in meta if v)
     counts = (f"{len(plan.rows)} rows ({warned} with warnings) · {len(plan.prose_tasks)} prose tasks · "
               f"{len(plan.tables)} other tables · {len(plan.sections)} sections · {plan.pages} pages")
-    warns = "".join(f'<li class="w">{_e(w)}</li>' for w in plan.warnings)
+    warns = "".join(f'<li class="w">{_warning(w)}</li>' for w in plan.warnings)
     shown = plan.rows[:FIRST_ROWS]
     more = len(plan.rows) - len(shown)
     rest = f"<p>… {more} more rows: <code>plan.rows_frame()</code></p>" if more > 0 else ""
@@ -115,7 +120,7 @@ def document_html(doc: Any) -> str:
     """The notebook view of a loaded Document: pages, blocks, table pieces, warnings."""
     tables = doc.tables()
     ocr = sum(1 for p in doc.pages if p.needs_ocr)
-    warns = "".join(f'<li class="w">{_e(w)}</li>' for w in doc.warnings)
+    warns = "".join(f'<li class="w">{_warning(w)}</li>' for w in doc.warnings)
     first = "".join(f"<li>{_e(_cut(p.text, 120))}</li>" for p in doc.paragraphs()[:FIRST_ROWS])
     return (f'{_STYLE}<div class="tthc"><b>{_e(doc.source)}</b> · {_e(doc.format)}<p>{len(doc.pages)} pages '
             f"({ocr} read by OCR) · {len(doc.blocks)} blocks · {len(tables)} table pieces "

@@ -3,6 +3,11 @@
 Field names here are a contract with users (JSON files, Parquet columns, JSON Schema in
 ``schemas/``): change them only on purpose and regenerate the schemas (``make schemas``).
 In the Parquet records a file name that is not UTF-8 is shown escaped (names.shown); the JSON keeps it.
+
+Warnings are typed (:mod:`tthc_extract.model.warnings`): ``{code, stage, message, page}`` in the JSON,
+and in the flat tables a ``warnings`` column of their messages beside a ``warning_codes`` column of
+their codes (same order). Schema 2.0 introduced them; a 1.0 JSON (warnings as strings) still reads
+(:func:`upgrade_plan_json`).
 """
 
 from __future__ import annotations
@@ -12,17 +17,21 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, computed_field, model_validator
 
 from tthc_extract.model import notebook
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_frame
 from tthc_extract.model.document import BBox
+from tthc_extract.model.warnings import Warning, codes, messages, typed_v1
 from tthc_extract.names import shown
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+# Versions this tool reads: 1.0 is upgraded on reading (its warnings were strings).
+READABLE_VERSIONS: tuple[str, ...] = ("1.0", SCHEMA_VERSION)
+Status = Literal["success", "partial", "failure"]
 
 DeadlineKind = Literal[
     "date", "month", "quarter", "half_year", "year", "recurring", "multiple", "event", "unknown"
@@ -129,7 +138,7 @@ class TaskRow(BaseModel):
     is_subrow: bool = False
     confidence: float | None = None
     provenance: RowProvenance
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
 
     def __repr__(self) -> str:
         return notebook.row_repr(self)
@@ -182,7 +191,7 @@ class ProseTask(BaseModel):
     deadline_raw: str | None = None
     deadline: Deadline = Field(default_factory=Deadline)
     provenance: RowProvenance
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
 
 
 class GenericTable(BaseModel):
@@ -206,21 +215,71 @@ def _who_when(lead: list[Agency], support: list[Agency], deadline: Deadline) -> 
     }
 
 
+def upgrade_plan_json(data: Any) -> Any:
+    """Return a plan JSON of an older schema this tool reads in the current shape; other data as it is.
+
+    Schema 1.0 wrote warnings as strings: they are typed from their texts (warnings.v1_warning,
+    which raises ValueError for a text it does not know) and the version becomes the current one.
+    """
+    if not isinstance(data, dict) or data.get("schema_version") != "1.0":
+        return data
+    out = {**data, "schema_version": SCHEMA_VERSION, "warnings": typed_v1(data.get("warnings", []))}
+    for key in ("rows", "prose_tasks"):
+        items = out.get(key)
+        if isinstance(items, list):
+            out[key] = [{**it, "warnings": typed_v1(it.get("warnings", []), f"{key}.{i}.warnings")}
+                        if isinstance(it, dict) else it for i, it in enumerate(items)]
+    return out
+
+
 class Plan(BaseModel):
-    """Everything extracted from one document."""
+    """Everything extracted from one document.
+
+    ``status`` (set by :meth:`settle_status`): ``success`` when no warning is of error severity,
+    ``partial`` when rows or tasks were read but a stage reported an error (a page left unread),
+    ``failure`` when the document was opened but nothing of a plan was read (no task table or
+    prose task, or a stage raised). ``errors_by_stage`` lists the messages of the plan's errors by
+    the stage that reported them (as docling's ConversionResult lists its ErrorItems).
+    """
 
     schema_version: str = SCHEMA_VERSION
     source: str
     file: str
     format: str
-    status: Literal["success", "partial", "failure"] = "success"
+    status: Status = "success"
     document: DocumentMeta = Field(default_factory=DocumentMeta)
     sections: list[Section] = Field(default_factory=list)
     rows: list[TaskRow] = Field(default_factory=list)
     prose_tasks: list[ProseTask] = Field(default_factory=list)
     tables: list[GenericTable] = Field(default_factory=list)
     pages: int = 0
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        return upgrade_plan_json(data)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def errors_by_stage(self) -> dict[str, list[str]]:
+        """The messages of the plan's warnings of error severity, by stage (row and task warnings are
+        about a value, never of error severity)."""
+        out: dict[str, list[str]] = {}
+        for w in self.warnings:
+            if w.severity == "error":
+                out.setdefault(w.stage, []).append(w.message)
+        return out
+
+    def settle_status(self) -> Status:
+        """Set and return ``status`` from what was read and the warnings' severities (class docstring)."""
+        if not (self.rows or self.prose_tasks):
+            self.status = "failure"
+        elif any(w.severity == "error" for w in self.warnings):
+            self.status = "partial"
+        else:
+            self.status = "success"
+        return self.status
 
     def __repr__(self) -> str:
         return notebook.plan_repr(self)
@@ -245,7 +304,8 @@ class Plan(BaseModel):
             "province": d.province, "place": d.place, "issue_date": d.issue_date,
             "signer": d.signer, "title": d.title, "plan_year": d.plan_year,
             "legal_bases": [lb.number for lb in d.legal_bases], "pages": self.pages,
-            "n_rows": len(self.rows), "n_sections": len(self.sections), "warnings": list(self.warnings),
+            "n_rows": len(self.rows), "n_sections": len(self.sections),
+            "warnings": messages(self.warnings), "warning_codes": codes(self.warnings),
         }
 
     def row_records(self) -> list[dict[str, Any]]:
@@ -261,7 +321,8 @@ class Plan(BaseModel):
             "is_subrow": r.is_subrow, "confidence": r.confidence,
             "pages": list(r.provenance.pages), "table": r.provenance.table,
             "source_rows": list(r.provenance.source_rows), "lines": list(r.provenance.lines),
-            "boxes": [b.model_dump() for b in r.provenance.boxes], "warnings": list(r.warnings),
+            "boxes": [b.model_dump() for b in r.provenance.boxes],
+            "warnings": messages(r.warnings), "warning_codes": codes(r.warnings),
         } for r in self.rows]
 
     def prose_records(self) -> list[dict[str, Any]]:
@@ -274,7 +335,7 @@ class Plan(BaseModel):
             **_who_when(t.lead_agencies, t.support_agencies, t.deadline),
             "deadline_raw": t.deadline_raw, "pages": list(t.provenance.pages),
             "lines": list(t.provenance.lines), "boxes": [b.model_dump() for b in t.provenance.boxes],
-            "warnings": list(t.warnings),
+            "warnings": messages(t.warnings), "warning_codes": codes(t.warnings),
         } for t in self.prose_tasks]
 
     def agency_records(self) -> list[dict[str, Any]]:

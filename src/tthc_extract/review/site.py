@@ -21,11 +21,12 @@ from typing import Any
 from tthc_extract.check import intrinsic_checks
 from tthc_extract.model.pictures import PdfPictures
 from tthc_extract.model.plan import PageBox, Plan, ProseTask, TaskRow
+from tthc_extract.model.warnings import Warning
 from tthc_extract.names import shown
 from tthc_extract.review import charts
 
-# A row's confidence under this is marked as doubtful (OCR'd cells).
-LOW_CONFIDENCE = 0.6
+# The warning of a row whose confidence is marked as doubtful (OCR'd cells read with low confidence).
+LOW_CONFIDENCE_CODE = "ocr_low_confidence"
 # Documents per index page: at 1000 documents the index is ten pages of a few hundred kB each.
 INDEX_PAGE = 100
 # Findings of `check` listed per document on the index (all of them are on the document's page).
@@ -63,6 +64,11 @@ d.height=((b[3]-b[1])/b[5]*100)+'%';</script>"""
 def _e(v: object) -> str:
     # shown(): a file name that is not UTF-8 carries lone surrogates, which UTF-8 HTML cannot hold
     return html.escape(shown("" if v is None else str(v)))
+
+
+def _warning(w: Warning) -> str:
+    """A warning as HTML: its message and its code (``data-code`` for a script or a style)."""
+    return f'<span data-code="{_e(w.code)}">{_e(w.message)} <code>{_e(w.code)}</code></span>'
 
 
 def _page(title: str, body: str, script: str = "") -> str:
@@ -148,8 +154,9 @@ def _document_page(doc: _Doc, source: Path | None, site: Path) -> str:
                 where = t.provenance.lines or t.provenance.pages
                 crops.append(f"<small>{'lines' if t.provenance.lines else 'pages'} {_e(where)}</small>")
             conf = t.confidence if isinstance(t, TaskRow) else None
-            cls = "row" + (" warn" if t.warnings else "") + (" low" if conf is not None and conf < LOW_CONFIDENCE else "")
-            warn = "".join(f'<div class="w">⚠ {_e(w)}</div>' for w in t.warnings)
+            low = any(w.code == LOW_CONFIDENCE_CODE for w in t.warnings)
+            cls = "row" + (" warn" if t.warnings else "") + (" low" if low else "")
+            warn = "".join(f'<div class="w">⚠ {_warning(w)}</div>' for w in t.warnings)
             stt = t.stt if isinstance(t, TaskRow) else t.number
             lines.append(f'<tr class="{cls}" id="r{i}" title="{_e(rid)}"><td>{_e(stt)}</td>{_fields(t)}'
                          f'<td class="conf">{_e("" if conf is None else f"{conf:.2f}")}</td>'
@@ -158,11 +165,12 @@ def _document_page(doc: _Doc, source: Path | None, site: Path) -> str:
         if pics is not None:
             pics.close()
     m = plan.document
-    warns = "".join(f"<li>{_e(w)}</li>" for w in plan.warnings)
+    warns = "".join(f"<li>{_warning(w)}</li>" for w in plan.warnings)
     found = "".join(f'<li class="f">{_e(f)}</li>' for f in doc.findings)
     body = (f'<p><a href="../{doc.index_page}">← index</a></p><h1>{_e(plan.source)}</h1>'
             f"<p>{_e(m.doc_type)} {_e(m.doc_number)} · {_e(m.issuer)} · {_e(m.issue_date)} · "
-            f"{len(plan.rows)} rows · {len(plan.prose_tasks)} prose tasks</p><ul>{warns}</ul>"
+            f"{len(plan.rows)} rows · {len(plan.prose_tasks)} prose tasks · status {_e(plan.status)}</p>"
+            f"<ul>{warns}</ul>"
             f'<h2>check findings: {len(doc.findings)}</h2><ul id="findings">{found}</ul>'
             '<label><input type="checkbox" id="only-warn"> only rows with warnings</label>'
             '<table id="rows"><tr><th>STT</th><th>task</th><th>result</th><th>lead</th><th>support</th>'
@@ -192,7 +200,7 @@ def _index(docs: Sequence[_Doc], page: int, pages: int, total: int) -> str:
         lines.append(f'<tr class="doc"><td><a href="docs/{d.slug}.html">{_e(p.source)}</a></td><td>{_e(m.province)}</td>'
                      f"<td>{_e(m.plan_year)}</td><td>{_e(m.doc_number)}</td><td>{_e(m.issue_date)}</td>"
                      f"<td>{len(p.rows)}</td><td>{len(p.prose_tasks)}</td><td>{n_warn}</td>"
-                     f"<td>{'<br>'.join(_e(w) for w in p.warnings)}</td>"
+                     f"<td>{'<br>'.join(_warning(w) for w in p.warnings)}</td>"
                      f'<td class="findings">{len(d.findings)}{shown}</td></tr>')
     nav = ""
     if pages > 1:

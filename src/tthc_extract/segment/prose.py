@@ -531,7 +531,7 @@ def item_task(item: Item, plan_year: int | None, file: str) -> ProseTask | None:
         lead = heading_agencies(split_heading(item.parent.heading)[0])
     if item.role == "organisation" and not lead and not support:
         return None
-    warnings = [w for w in fields.warnings if w != "no agency" or not (lead or support)]
+    warnings = [w for w in fields.warnings if w.code != "no_agency" or not (lead or support)]
     return ProseTask(
         section=item.section,
         number=item.number,

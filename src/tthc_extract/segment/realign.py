@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import regex as re
 
 from tthc_extract import grammars
+from tthc_extract.model.warnings import Warning, warn
 from tthc_extract.segment.header import ColumnMap
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class GridRow(Protocol):
     extras: dict[int, str]
     columns: list[str]
     short: list[str] | None
-    notes: list[str]
+    notes: list[Warning]
     spanning: bool
     merges_known: bool
     index: int
@@ -245,7 +246,8 @@ def realign_short_rows(rows: Sequence[GridRow], cmap: ColumnMap, n: int) -> None
         gr.merges_known = True
         gr.columns = row
         if copied:
-            gr.notes.append(f"cells missing from the export (merged with the row above): {', '.join(copied)}")
+            gr.notes.append(warn("cells_missing_in_export",
+                                 f"cells missing from the export (merged with the row above): {', '.join(copied)}"))
         log.debug("row %d of table %d: %d of %d cells, read under columns %s", gr.index, gr.table,
                   len(gr.short), n, combo)
         # A sub-row's STT and task stay those of its parent for the rows below it.

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from tthc_extract import grammars
 from tthc_extract.model.document import BBox
+from tthc_extract.model.warnings import Warning, warn
 from tthc_extract.segment.realign import looks_like_agency, looks_like_deadline
 from tthc_extract.segment.tables import GridRow
 from tthc_extract.text.normalize import one_line
@@ -45,7 +46,7 @@ class Row:
     sources: list[tuple[int, int]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     boxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, region) per grid row
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
     is_subrow: bool = False
     spans_pages: bool = False
     confidence: float | None = None
@@ -263,7 +264,7 @@ class Assembler:
         for f in copied:
             row.texts[f] = parent.get(f)
         if copied:
-            row.warnings.append(f"{'/'.join(copied)} empty: {why}; copied from the row above")
+            row.warnings.append(warn("cells_copied_from_above", f"{'/'.join(copied)} empty: {why}; copied from the row above"))
 
     # -- the walk --------------------------------------------------------------------------
     def feed(self, rows: list[GridRow]) -> None:
@@ -307,7 +308,8 @@ class Assembler:
         for row in self.rows:
             if self._row_top.get(id(row)) == k and row.section is not None and row.section.startswith(old):
                 row.section = number + row.section[len(old):]
-                row.warnings.append(f"section number read as '{old}' between its neighbours: renumbered {number}")
+                row.warnings.append(warn("section_renumbered",
+                                         f"section number read as '{old}' between its neighbours: renumbered {number}"))
 
     def _repair_first_section(self) -> None:
         """Read a first row numbered "1" as section I when the sections start at II.
@@ -334,7 +336,8 @@ class Assembler:
         if not any(first.get(f).strip() for f in self.data_fields):
             self.rows.remove(first)
             return
-        first.warnings.append("section I printed as '1' and carrying its own cells: kept as a row without STT")
+        first.warnings.append(warn("section_one_as_row",
+                                   "section I printed as '1' and carrying its own cells: kept as a row without STT"))
 
     def _feed_one(self, gr: GridRow, rest: list[GridRow]) -> None:
         texts = {f: gr.cells.get(f, "") for f in TEXT_FIELDS if f in gr.cells}
@@ -385,10 +388,12 @@ class Assembler:
                 # The previous task's cells were exported on the section line.
                 self._append(prev, gr, extra)
                 # A second paragraph in the title cell repeats the next task's opening: dropped.
-                prev.warnings.append("result/agency/deadline read from the following section line")
+                prev.warnings.append(warn("section_line_cells_to_previous",
+                                          "result/agency/deadline read from the following section line"))
             else:
                 row = self._new_row(gr, None, {"task": rest or title1, **extra})
-                row.warnings.append("section line also carries result/agency/deadline: kept as a row")
+                row.warnings.append(warn("section_line_kept_as_row",
+                                         "section line also carries result/agency/deadline: kept as a row"))
         return True
 
     def _try_group(self, gr: GridRow, texts: dict[str, str], stt_text: str, rest: list[GridRow]) -> bool:
@@ -475,7 +480,7 @@ class Assembler:
             out[f] = "\n".join(lines[k:])
         if moved:
             self._append(prev, gr, moved)
-            prev.warnings.append("continued on the next page inside the following numbered row")
+            prev.warnings.append(warn("continued_in_next_row", "continued on the next page inside the following numbered row"))
         return out
 
     def _unnumbered(self, gr: GridRow, texts: dict[str, str]) -> None:
@@ -490,7 +495,7 @@ class Assembler:
             parent = _find_task(self.rows, base) or prev
             row = self._new_row(gr, parent.stt, {**texts, "task": parent.get("task")})
             row.is_subrow = True
-            row.warnings.append("'(tiếp theo)' row: STT and task taken from the task it continues")
+            row.warnings.append(warn("continuation_row", "'(tiếp theo)' row: STT and task taken from the task it continues"))
             self._fill_from(row, parent, self.agency_fields + self.deadline_fields, "merged with the row above")
             return
         if "task" in gr.merged or (not task and not gr.page_top):
@@ -517,7 +522,7 @@ class Assembler:
             self._split_mixed(prev, gr, texts, cont)
             texts = {f: ("" if cont.get(f) else t) for f, t in texts.items()}
         row = self._new_row(gr, None, texts)
-        row.warnings.append("row without STT but with its own task")
+        row.warnings.append(warn("row_without_stt", "row without STT but with its own task"))
         self._fill_from(row, prev, self.data_fields, "cells merged with the row above")
 
     def _split_mixed(self, prev: Row, gr: GridRow, texts: dict[str, str], cont: dict[str, bool]) -> None:
@@ -536,7 +541,7 @@ class Assembler:
         for f in merged:
             row.texts[f] = prev.get(f)
         if merged:
-            row.warnings.append(f"{'/'.join(merged)}: cell merged with the row above in the source")
+            row.warnings.append(warn("cells_merged_above", f"{'/'.join(merged)}: cell merged with the row above in the source"))
         _merge_split_list(prev, row, self.agency_fields)
         if gr.merges_known:
             return  # the source shows merges: an empty cell is really empty
@@ -555,8 +560,8 @@ def _merge_split_list(prev: Row, row: Row, agency_fields: tuple[str, ...]) -> No
             prev.texts[f] = whole
             row.texts[f] = whole
             note = "agency list split over two rows in the export; the full list is used for both"
-            prev.warnings.append(note)
-            row.warnings.append(note)
+            prev.warnings.append(warn("agency_list_split", note))
+            row.warnings.append(warn("agency_list_split", note))
 
 
 def _find_task(rows: list[Row], base: str) -> Row | None:

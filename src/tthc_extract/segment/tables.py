@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from tthc_extract.model.document import BBox, Document, Paragraph, Table, TableRow
+from tthc_extract.model.warnings import Warning
 from tthc_extract.segment.header import ColumnMap, is_column_number_row, map_header, same_header
 from tthc_extract.segment.realign import realign_short_rows
 
@@ -50,7 +51,7 @@ class GridRow:
     # (its merged cells lost), its cells in order until segment/realign.py places them.
     columns: list[str] = field(default_factory=list)
     short: list[str] | None = None
-    notes: list[str] = field(default_factory=list)  # what was done to the row, for its warnings
+    notes: list[Warning] = field(default_factory=list)  # what was done to the row, for its warnings
 
 
 @dataclass
