@@ -13,7 +13,6 @@ collective phrases ("Sở, ban, ngành") become ``_COMMA`` and the spaces of fix
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -80,7 +79,7 @@ def _alt(patterns: list[str]) -> str:
     return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
 
-@functools.cache
+@grammars.cache
 def _grammar() -> _Grammar:
     """Return the compiled agency grammar (built once per process)."""
     g = grammars.load("agencies")
@@ -479,7 +478,7 @@ def _resolve(items: list[tuple[str, Kind]], column: Column) -> list[tuple[str, R
     return out
 
 
-@functools.lru_cache(maxsize=16384)
+@grammars.lru_cache(16384)
 def _parse(text: str, column: Column) -> tuple[tuple[str, str, Role], ...]:
     """Return the agencies of a cell as (name, canonical, role) tuples (cached)."""
     kept: list[str] = []

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -103,7 +102,7 @@ def _words(words: Iterable[str]) -> str:
     return "|".join(alts)
 
 
-@functools.cache
+@grammars.cache
 def grammar() -> Grammar:
     """Return the compiled deadline grammar (``grammars/deadlines.toml``)."""
     raw: dict[str, Any] = grammars.load("deadlines")

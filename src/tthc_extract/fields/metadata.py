@@ -14,7 +14,6 @@ lacks, never part of the body. Patterns are data in grammars/metadata.toml.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,7 @@ from tthc_extract.model.plan import DocumentMeta, LegalBasis
 from tthc_extract.model.warnings import Warning, warn
 
 
-@functools.cache
+@grammars.cache
 def _g() -> dict[str, Any]:
     """Return the metadata grammar with its regexes compiled."""
     g = dict(grammars.load("metadata"))
@@ -494,7 +493,7 @@ def _title(lines: list[str], at: int, under_heading: bool = False) -> str | None
     return " ".join(out) if out else None
 
 
-@functools.cache
+@grammars.cache
 def _title_then_name() -> re.Pattern[str]:
     """Return the pattern of a signing title followed on the same line by more text."""
     titles = sorted(_g()["signer"]["titles"], key=len, reverse=True)

@@ -11,7 +11,6 @@ phòng)") are resolved to the full name first, within that document only.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +60,7 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-@functools.cache
+@grammars.cache
 def _registry() -> _Registry:
     """Return the compiled registry (built once per process)."""
     g = grammars.load("agencies/bodies")
@@ -106,7 +105,7 @@ def agency_key(name: str) -> str:
     return key
 
 
-@functools.lru_cache(maxsize=16384)
+@grammars.lru_cache(16384)
 def lookup(name: str) -> Body | None:
     """Return the body ``name`` names, or None when the registry has no body of that key."""
     key = agency_key(name)

@@ -57,7 +57,7 @@ class _Grammar:
     agency_labels: tuple[tuple[Any, Column], ...]
 
 
-@functools.cache
+@grammars.cache
 def grammar() -> _Grammar:
     """Return the compiled sentence grammar (built once per process)."""
     g = grammars.load("sentences")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import functools
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -61,7 +60,7 @@ class _Chrome:
     max_issuer_line: int
 
 
-@functools.cache
+@grammars.cache
 def _chrome() -> _Chrome:
     """Return the compiled chrome grammar (grammars/html.toml)."""
     g = grammars.load("html")

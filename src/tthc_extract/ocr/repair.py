@@ -12,7 +12,6 @@ against the image instead (:mod:`tthc_extract.ocr.numerals`).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -105,7 +104,7 @@ class Syllables:
     rhymes: frozenset[str]
 
 
-@functools.cache
+@grammars.cache
 def syllables() -> Syllables:
     """Return the syllable grammar of grammars/ocr_lexicon.toml [syllables]."""
     g = grammars.load("ocr_lexicon")["syllables"]
@@ -197,7 +196,7 @@ def _split_pass(words: Sequence[OcrWord]) -> list[OcrWord]:
     return out
 
 
-@functools.cache
+@grammars.cache
 def lexicon() -> Lexicon:
     """Return the repair lexicon built from grammars/ocr_lexicon.toml (and borrowed phrases)."""
     g = grammars.load("ocr_lexicon")

@@ -11,7 +11,6 @@ grammars/generic.toml.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +48,7 @@ class _Grammar:
     max_gap: int
 
 
-@functools.cache
+@grammars.cache
 def grammar() -> _Grammar:
     """Return the compiled generic-table grammar (built once per process)."""
     g = grammars.load("generic")

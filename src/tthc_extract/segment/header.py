@@ -7,7 +7,6 @@ order and for two-level headers ("Cơ quan thực hiện" over "Chủ trì" | "P
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -47,7 +46,7 @@ class _Synonym:
     plain_pattern: re.Pattern[str]
 
 
-@functools.cache
+@grammars.cache
 def _synonyms() -> tuple[_Synonym, ...]:
     """Return the header synonyms with their compiled phrase patterns, longest first."""
     g = grammars.load("headers")["fields"]
@@ -60,7 +59,7 @@ def _synonyms() -> tuple[_Synonym, ...]:
     return tuple(sorted(out, key=lambda x: -len(x.text)))
 
 
-@functools.lru_cache(maxsize=8192)
+@grammars.lru_cache(8192)
 def field_of_title(title: str) -> str | None:
     """Return the field a column title means, or None when it is not a known header word."""
     t = norm_title(title)
@@ -189,7 +188,7 @@ def same_header(row: TableRow, cmap: ColumnMap, n_cols: int) -> bool:
     return total > 0 and hits >= max(2, total - 1)
 
 
-@functools.cache
+@grammars.cache
 def _column_number_cell() -> re.Pattern[str]:
     """Return the pattern of one column-number cell (grammars/generic.toml [column_numbers])."""
     return re.compile(grammars.load("generic")["column_numbers"]["cell"])

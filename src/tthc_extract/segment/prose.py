@@ -15,7 +15,6 @@ same stage as a table row's. Words live in grammars/prose.toml and grammars/sent
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +62,7 @@ def _alt(patterns: list[str]) -> str:
     return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
 
-@functools.cache
+@grammars.cache
 def grammar() -> _Grammar:
     """Return the compiled prose grammar (built once per process)."""
     g = grammars.load("prose")

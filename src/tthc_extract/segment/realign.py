@@ -17,7 +17,6 @@ priors are data in grammars/realign.toml.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import math
@@ -72,12 +71,12 @@ def _cfg(table: str) -> Any:
     return grammars.load("realign")[table]
 
 
-@functools.cache
+@grammars.cache
 def _stt_pattern() -> re.Pattern[str]:
     return re.compile(grammars.load("structure")["stt"]["valid"], re.IGNORECASE)
 
 
-@functools.cache
+@grammars.cache
 def _section_pattern() -> re.Pattern[str]:
     return re.compile(_cfg("skip")["section_number"])
 
@@ -95,7 +94,7 @@ class _Cell:
         return not self.text.strip()
 
 
-@functools.lru_cache(maxsize=4096)
+@grammars.lru_cache(4096)
 def _traits(text: str) -> tuple[bool, bool, bool]:
     t = text.strip()
     return bool(_stt_pattern().match(t)), looks_like_deadline(t), looks_like_agency(t)

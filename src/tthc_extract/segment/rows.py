@@ -9,7 +9,6 @@ cells that were merged with the row above get the value from above.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import regex as re
@@ -93,7 +92,7 @@ class _Structure:
     terminal: str
 
 
-@functools.cache
+@grammars.cache
 def _structure() -> _Structure:
     """Return the compiled structure grammar (loaded once)."""
     g = grammars.load("structure")
