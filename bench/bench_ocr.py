@@ -92,21 +92,14 @@ def _paths(pages: list[Path]) -> dict[str, float]:
 
 def _pipeline(pdf: Path, workers: int | None) -> tuple[float, dict[str, Any]]:
     """Return the seconds of the whole pipeline on ``pdf`` and its output as JSON data."""
-    from tthc_extract.loaders.ocr import ENV_WORKERS, ocr_pdf
+    from tthc_extract.loaders.ocr import ocr_pdf
     from tthc_extract.pipeline import plan_from_document
+    from tthc_extract.settings import ExtractSettings, using
 
-    old = os.environ.get(ENV_WORKERS)
-    if workers:
-        os.environ[ENV_WORKERS] = str(workers)
-    try:
+    with using(ExtractSettings.resolve({"ocr_workers": workers} if workers else None)):
         t0 = time.perf_counter()
         plan = plan_from_document(ocr_pdf(pdf))
         seconds = time.perf_counter() - t0
-    finally:
-        if old is None:
-            os.environ.pop(ENV_WORKERS, None)
-        else:
-            os.environ[ENV_WORKERS] = old
     data: dict[str, Any] = plan.to_json_dict()
     return seconds, data
 

@@ -32,7 +32,7 @@ def test_help_lists_the_commands_and_nothing_else() -> None:
     import typer.main
 
     names = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-    assert names == ["check", "debug", "extract", "review", "schema", "show", "version"]
+    assert names == ["check", "debug", "extract", "review", "schema", "settings", "show", "version"]
 
 
 def test_verbose_logs_why_tables_were_found_into_the_log_file(tmp_path: Path) -> None:

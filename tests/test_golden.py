@@ -78,7 +78,8 @@ def test_scan_golden_holds_on_another_dot_product_path() -> None:
     """A machine whose processor makes Tesseract take another routine must still pass: read one
     scan with the routine forced to the other one (plain C++ where AVX2 is the default, else
     Tesseract's own choice) and compare it with the golden file as the scans are compared."""
-    from tthc_extract.ocr.tesseract import ENV_DOTPRODUCT, dot_product_path
+    from tthc_extract.ocr.tesseract import dot_product_path
+    from tthc_extract.settings import DOTPRODUCT_ENV as ENV_DOTPRODUCT
 
     other = "generic" if dot_product_path() != "generic" else "native"
     sample = ROOT / "samples" / "002_c4b107cd9cf43351.scan.pdf"

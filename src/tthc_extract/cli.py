@@ -1,9 +1,17 @@
-"""The command line: a thin layer over the library API (extract, show, schema, check, debug, review)."""
+"""The command line: a thin layer over the library API (extract, show, schema, check, debug, review).
+
+The commands that read documents take their settings (settings.ExtractSettings) from, later ones
+winning: the defaults, ``--config FILE`` or else the [tool.tthc-extract] table of the closest
+pyproject.toml, the environment variables, then ``--set KEY=VALUE`` and the options that are
+settings (``-j``, ``--timeout``).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 from pydantic import ValidationError
@@ -18,6 +26,15 @@ from tthc_extract.inputs import collect_inputs
 from tthc_extract.model.plan import Plan
 from tthc_extract.names import json_bytes, shown
 from tthc_extract.pipeline import extract_one
+from tthc_extract.settings import (
+    ExtractSettings,
+    SettingsError,
+    env_values,
+    find_pyproject,
+    from_command_line,
+    markdown_table,
+    to_toml,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured data from TTHC-control plan decisions.")
 # soft_wrap: a message stays one line whatever the terminal width (logs are grepped line by line).
@@ -28,6 +45,25 @@ out = Console(soft_wrap=True)
 def say(line: str, console: Console = err) -> None:
     """Print one plain line (no markup), a file name that is not UTF-8 shown escaped (names.shown)."""
     console.print(shown(line), markup=False, highlight=False)
+
+
+CONFIG_HELP = ("TOML settings file (default: the [tool.tthc-extract] table of the closest pyproject.toml, "
+               "from the current folder up).")
+SET_HELP = "Override a setting: KEY=VALUE (repeatable), e.g. ocr_workers=2, limits.max_pages=50."
+CONFIG = typer.Option(None, "--config", help=CONFIG_HELP)
+SETS = typer.Option(None, "--set", help=SET_HELP)
+
+
+def load_settings(config: Path | None, sets: Sequence[str] | None,
+                  options: Mapping[str, tuple[str, Any]] | None = None) -> ExtractSettings:
+    """Return a command's settings (settings.from_command_line: defaults < config file <
+    environment < ``--set`` items < the options that are settings). Exits 2 with one ``error:``
+    line naming the file, variable or option and the key when one is wrong."""
+    try:
+        return from_command_line(config, sets, options)
+    except SettingsError as exc:
+        say(f"error: {exc}")
+        raise typer.Exit(2) from None
 
 
 def _version(value: bool) -> None:
@@ -58,22 +94,26 @@ def extract(
     formats: str = typer.Option("json,parquet", "--format", help="Outputs, comma-separated: json (always), "
                                 "parquet, xlsx (OUTDIR/tthc.xlsx), csv (OUTDIR/<table>.csv, UTF-8 with BOM)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
-    jobs: int = typer.Option(0, "-j", "--jobs", help="Worker processes (default: the machine's cores).",
-                             show_default=False),
-    timeout: float = typer.Option(600.0, "--timeout", help="Seconds one document may take (0: no limit)."),
+    jobs: int | None = typer.Option(None, "-j", "--jobs", show_default=False,
+                                    help="Worker processes (setting jobs; default: the machine's cores)."),
+    timeout: float | None = typer.Option(None, "--timeout", show_default=False,
+                                         help="Seconds one document may take (setting document_timeout, "
+                                              "default 600; 0: no limit)."),
     force: bool = typer.Option(False, "--force", help="Extract again documents whose output is up to date."),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (a cluster)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", help="Documents per worker before it is replaced."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's summary as one JSON object on stdout."),
+    config: Path | None = CONFIG,
+    sets: list[str] | None = SETS,
 ) -> None:
     """Extract every document into OUTDIR (<file>.json each, Parquet tables, errors.jsonl).
 
-    Documents already extracted from the same content by the same tool version are skipped
-    (OUTDIR/manifest.json) unless --force. Ctrl-C stops after writing what finished.
+    Documents already extracted from the same content by the same tool version (and settings
+    that change outputs) are skipped (OUTDIR/manifest.json) unless --force. Ctrl-C stops after
+    writing what finished.
     """
     from tthc_extract.batch import BatchError, BatchOptions, run_batch
-    from tthc_extract.batch.executor import default_jobs
     from tthc_extract.batch.formats import parse_formats, write_formats
 
     try:
@@ -82,6 +122,8 @@ def extract(
         say(f"error: --format: {exc}")
         raise typer.Exit(2) from None
     parquet = parquet and "parquet" in wanted
+    settings = load_settings(config, sets, {"jobs": ("-j/--jobs", jobs or None),
+                                            "document_timeout": ("--timeout", timeout)})
 
     found = collect_inputs(paths)
     inputs = found.files
@@ -93,11 +135,8 @@ def extract(
     if executor not in ("local", "dask"):
         say("error: --executor is local or dask (dask alone starts a local cluster)")
         raise typer.Exit(2)
-    opts = BatchOptions(
-        jobs=jobs if jobs > 0 else default_jobs(), timeout=timeout if timeout > 0 else None,
-        force=force, parquet=parquet, executor=executor, scheduler=scheduler,
-        max_tasks_per_child=max_tasks_per_child,
-    )
+    opts = BatchOptions(force=force, parquet=parquet, executor=executor, scheduler=scheduler,
+                        max_tasks_per_child=max_tasks_per_child, settings=settings)
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
@@ -185,6 +224,8 @@ def show(
     file: Path = typer.Argument(..., help="A plan document, or a JSON file written by extract."),
     width: int = typer.Option(60, help="Maximum characters of task/result text shown."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json (the document JSON) | csv | markdown"),
+    config: Path | None = CONFIG,
+    sets: list[str] | None = SETS,
 ) -> None:
     """Print a document's rows as a readable table (or as JSON, CSV, Markdown); exit 1 for a non-plan."""
     if fmt not in SHOW_FORMATS:
@@ -193,7 +234,7 @@ def show(
     if file.suffix.lower() == ".json":
         plan = _read_plan_json(file)
     else:
-        res = extract_one(file)
+        res = extract_one(file, load_settings(config, sets))
         if res.plan is None:
             say(f"error: {res.error}")
             raise typer.Exit(1)
@@ -245,12 +286,31 @@ def schema(
 app.command("check")(check)
 
 
+@app.command("settings")
+def settings_command(
+    config: Path | None = CONFIG,
+    sets: list[str] | None = SETS,
+    markdown: bool = typer.Option(False, "--markdown", help="Print the table of every key instead (README.md's)."),
+) -> None:
+    """Print the settings in force here as TOML: defaults, config file, environment, --set applied."""
+    if markdown:
+        sys.stdout.write(markdown_table())
+        return
+    settings = load_settings(config, sets)
+    source = config or find_pyproject()
+    layers = [str(source) if source else "defaults"] + (["environment"] if env_values() else []) + (
+        ["--set"] if sets else [])
+    sys.stdout.write(f"# from: {' < '.join(layers)}\n" + to_toml(settings))
+
+
 @app.command()
 def debug(
     file: Path = typer.Argument(..., help="A PDF (typed or scanned) or an image file."),
     page: int | None = typer.Option(None, "--page", help="Draw only this page (1-based)."),
     outdir: Path = typer.Option(Path("debug"), "-o", "--out", help="Folder for the PNG files."),
-    dpi: float = typer.Option(100.0, "--dpi", help="Resolution of the PNG files."),
+    dpi: float = typer.Option(100.0, "--dpi", help="Resolution of the PNG files (not the OCR's: setting ocr_dpi)."),
+    config: Path | None = CONFIG,
+    sets: list[str] | None = SETS,
 ) -> None:
     """Draw what the table readers saw: one PNG per page with the ruling lines (red), column
     boundaries (blue), cells (green) and the rows kept (orange, with their row number and STT)."""
@@ -258,8 +318,9 @@ def debug(
     from tthc_extract.debug_view import debug as read_debug
     from tthc_extract.errors import ExtractError
 
+    settings = load_settings(config, sets)
     try:
-        report = read_debug(file)
+        report = read_debug(file, settings)
         paths = render(report, outdir, page=page, dpi=dpi)
     except ExtractError as exc:
         say(f"error: {exc}")

@@ -18,9 +18,10 @@ from tthc_extract.errors import ExtractError
 from tthc_extract.loaders import detect_kind, load
 from tthc_extract.model.document import BBox, Document, Table
 from tthc_extract.model.plan import Plan
-from tthc_extract.pipeline import plan_from_document
+from tthc_extract.pipeline import SettingsArg, plan_from_document
 from tthc_extract.segment.rows import assemble
 from tthc_extract.segment.tables import find_task_tables
+from tthc_extract.settings import ExtractSettings, using
 
 Box = tuple[float, float, float, float]  # (x0, top, x1, bottom) in points
 PAGINATED = ("pdf", "image")  # kinds of input that have pages to draw
@@ -168,8 +169,9 @@ def report_of(doc: Document, kind: str, file: str | None = None) -> DebugReport:
                        plan=plan_from_document(doc, file))
 
 
-def debug(path: str | os.PathLike[str]) -> DebugReport:
-    """Return what the table readers saw on every page of a PDF or image file (see the module).
+def debug(path: str | os.PathLike[str], settings: SettingsArg = None) -> DebugReport:
+    """Return what the table readers saw on every page of a PDF or image file (see the module),
+    read with ``settings`` (as for :func:`tthc_extract.extract`).
 
     Raises ExtractError for a file that cannot be read, or that has no pages to draw (a .docx or
     a text file: their tables are not laid out on pages).
@@ -178,4 +180,5 @@ def debug(path: str | os.PathLike[str]) -> DebugReport:
     kind = detect_kind(p)
     if kind not in PAGINATED:
         raise ExtractError(str(p), "debug draws the pages of PDF and image files; this file has no pages")
-    return report_of(load(p), kind, str(p))
+    with using(ExtractSettings.resolve(settings)):
+        return report_of(load(p), kind, str(p))

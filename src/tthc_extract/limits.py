@@ -7,8 +7,9 @@ limit (:class:`LimitError`), never a crash of the batch.
 
 The defaults keep a 2-core, 24 GB machine safe at ``-j`` = cores (two workers, each with its
 OCR threads and Tesseract children) while a 500-page plan is still read. The limits in force are
-a context value (:func:`active`, :func:`using`): the batch worker and ``extract(path, settings)``
-set them for the document they read; the loaders ask for them where they decide how much to read.
+a context value (:func:`active`, :func:`using`): ``extract(path, settings)`` puts the settings'
+``limits`` in force for the document it reads (settings.using); the loaders ask for them where they
+decide how much to read.
 """
 
 from __future__ import annotations
@@ -18,29 +19,25 @@ import contextvars
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tthc_extract.errors import ExtractError, os_reason
 
 GIB = 1024**3
 MIB = 1024**2
-# Memory one worker process may take (bytes; enforced by the OS with RLIMIT_DATA in the worker).
+# The defaults of the Limits fields (each field's description says what it bounds).
 DEFAULT_MEMORY_BYTES = 3 * GIB
-# Pages read from one document (PDF pages, OCR'd pages, image frames).
 DEFAULT_MAX_PAGES = 1000
-# Size of an input file, in bytes (checked before it is opened for reading).
 DEFAULT_MAX_INPUT_BYTES = 256 * MIB
-# Decompressed size of one part of a zip package (.docx XML, .odt content), checked before parsing.
 DEFAULT_MAX_PART_BYTES = 256 * MIB
-# Pixels of one rendered page (a 300-dpi A3 page has 17.4 million); a larger page is rendered at a
-# lower resolution, down to MIN_RENDER_DPI, and refused below that.
+# A 300-dpi A3 page has 17.4 million pixels.
 DEFAULT_MAX_PAGE_PIXELS = 40_000_000
-MIN_RENDER_DPI = 100
-# Lines of a text file (read streaming: the rest is never decoded).
+MIN_RENDER_DPI = 100  # a page needing a lower resolution to fit max_page_pixels is refused
+MIN_MEMORY_BYTES = 64 * MIB  # a worker process cannot even start in less
 DEFAULT_MAX_TEXT_LINES = 200_000
-# Grid cells one HTML table's spans may cover (a colspan is first clamped to the widest row's
-# number of cells, a rowspan to the rows left); plans' tables cover a few thousand.
+# Plans' tables cover a few thousand cells.
 DEFAULT_MAX_TABLE_CELLS = 1_000_000
 
 
@@ -52,17 +49,40 @@ class MemoryLimitError(LimitError):
     """A document ran out of the memory its worker may take: the worker is replaced after it."""
 
 
-@dataclass(frozen=True)
-class Limits:
-    """The limits of one document's reading (see the module constants for what each bounds)."""
+class Limits(BaseModel):
+    """The limits of one document's reading: the ``limits`` table of the settings."""
 
-    memory_bytes: int | None = DEFAULT_MEMORY_BYTES
-    max_pages: int = DEFAULT_MAX_PAGES
-    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
-    max_part_bytes: int = DEFAULT_MAX_PART_BYTES
-    max_page_pixels: int = DEFAULT_MAX_PAGE_PIXELS
-    max_text_lines: int = DEFAULT_MAX_TEXT_LINES
-    max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    memory_bytes: int | None = Field(
+        default=DEFAULT_MEMORY_BYTES, ge=0,
+        description="Memory one batch worker process may take, in bytes (enforced by the OS, RLIMIT_DATA); "
+                    "a document needing more fails with 'memory limit exceeded'. 0: no limit.")
+    max_pages: int = Field(
+        default=DEFAULT_MAX_PAGES, ge=1, description="Pages read from one document (PDF pages, OCR'd pages, image frames).")
+    max_input_bytes: int = Field(
+        default=DEFAULT_MAX_INPUT_BYTES, ge=1, description="Size of an input file, in bytes (checked before it is opened).")
+    max_part_bytes: int = Field(
+        default=DEFAULT_MAX_PART_BYTES, ge=1,
+        description="Decompressed size of one part of a zip package (.docx XML, .odt content), in bytes, "
+                    "checked before parsing.")
+    max_page_pixels: int = Field(
+        default=DEFAULT_MAX_PAGE_PIXELS, ge=1_000_000,
+        description=f"Pixels of one rendered page; a larger page is rendered at a lower resolution, down to "
+                    f"{MIN_RENDER_DPI} dpi, and refused below that.")
+    max_text_lines: int = Field(
+        default=DEFAULT_MAX_TEXT_LINES, ge=1, description="Lines of a text file read (the rest is never decoded).")
+    max_table_cells: int = Field(
+        default=DEFAULT_MAX_TABLE_CELLS, ge=1,
+        description="Grid cells one HTML table's spans may cover (a colspan is first clamped to the widest "
+                    "row, a rowspan to the rows left).")
+
+    @field_validator("memory_bytes")
+    @classmethod
+    def _enough_memory(cls, v: int | None) -> int | None:
+        if v and v < MIN_MEMORY_BYTES:
+            raise ValueError(f"must be 0 (no limit) or at least {size_text(MIN_MEMORY_BYTES)}")
+        return v
 
 
 DEFAULT_LIMITS = Limits()
@@ -71,7 +91,8 @@ _ACTIVE: contextvars.ContextVar[Limits | None] = contextvars.ContextVar("tthc_li
 
 def active() -> Limits:
     """Return the limits in force for the document being read (the defaults unless set)."""
-    return _ACTIVE.get() or DEFAULT_LIMITS
+    limits = _ACTIVE.get()
+    return DEFAULT_LIMITS if limits is None else limits
 
 
 @contextlib.contextmanager

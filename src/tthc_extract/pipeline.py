@@ -4,7 +4,9 @@ Everything here works on the intermediate document model, never on a file format
 cannot be opened raises ExtractError (the API contract); a document that was opened always gives
 a Plan, whose ``status`` says how far its reading went (``Plan.settle_status``): a stage after
 loading that raises leaves the plan empty but for the load warnings and the stage's
-``<stage>_failed`` warning (status ``failure``).
+``<stage>_failed`` warning (status ``failure``). The settings a document is read with
+(settings.ExtractSettings: given, or the defaults with the environment variables) are in force for
+the whole reading, loaders and grammars included.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,10 @@ from tthc_extract.segment.generic import generic_tables
 from tthc_extract.segment.prose import extract_prose_tasks
 from tthc_extract.segment.rows import Row, assemble
 from tthc_extract.segment.tables import TaskTable, find_task_tables
+from tthc_extract.settings import ExtractSettings, using
 from tthc_extract.text.normalize import one_line
+
+SettingsArg = ExtractSettings | Mapping[str, Any] | None  # what extract() and extract_many() take
 
 # Rows whose cells were read by OCR with a confidence below this get a warning.
 LOW_CONFIDENCE = 0.6
@@ -192,9 +197,20 @@ def _size_boxes(plan: Plan, doc: Document) -> None:
             b.page_width, b.page_height = (round(w, 2) if w else None), (round(h, 2) if h else None)
 
 
-def extract(path: str | os.PathLike[str]) -> Plan:
-    """Return the Plan extracted from one document file (raises ExtractError if unreadable)."""
-    p = Path(path)
+def extract(path: str | os.PathLike[str], settings: SettingsArg = None) -> Plan:
+    """Return the Plan extracted from one document file (raises ExtractError if unreadable).
+
+    ``settings``: an ExtractSettings, a dict of settings keys (nested tables as dicts, e.g.
+    ``{"ocr_workers": 2, "limits": {"max_pages": 50}}``) over the environment variables and the
+    defaults, or None for those alone (ExtractSettings.resolve; no config file is read). Raises
+    SettingsError for an unknown key or a bad value.
+    """
+    with using(ExtractSettings.resolve(settings)):
+        return _extract(Path(path))
+
+
+def _extract(p: Path) -> Plan:
+    """Return the Plan of ``p`` read with the settings in force."""
     try:
         doc = load(p)
     except ExtractError:
@@ -226,11 +242,13 @@ class Result:
         return self.plan is not None
 
 
-def extract_one(path: str | os.PathLike[str]) -> Result:
-    """Return the Result for one file; errors are caught and reported, never raised."""
+def extract_one(path: str | os.PathLike[str], settings: SettingsArg = None) -> Result:
+    """Return the Result for one file; its errors are caught and reported, never raised (bad
+    ``settings`` raise SettingsError: they are no file's fault)."""
+    resolved = ExtractSettings.resolve(settings)
     t0 = time.perf_counter()
     try:
-        plan = extract(path)
+        plan = extract(path, resolved)
         return Result(path=str(path), plan=plan, seconds=time.perf_counter() - t0)
     except ExtractError as exc:
         return Result(path=str(path), error=str(exc), seconds=time.perf_counter() - t0,
@@ -243,18 +261,26 @@ def extract_one(path: str | os.PathLike[str]) -> Result:
         return Result(path=str(path), error=msg, seconds=time.perf_counter() - t0)
 
 
-def extract_many(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
+def extract_many(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+                 settings: SettingsArg = None) -> Iterator[Result]:
     """Yield a Result per file, in order; one bad file never stops the others.
 
     ``paths`` is one path or several; a folder stands for the plan documents under it (recursive,
     as the CLI reads it), so a lone string is never taken for a sequence of characters.
+    ``settings`` as for :func:`extract`, resolved once, here (bad settings raise SettingsError
+    at the call, before any file is read).
     """
+    return _results(paths, ExtractSettings.resolve(settings))
+
+
+def _results(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+             settings: ExtractSettings) -> Iterator[Result]:
     from tthc_extract.inputs import expand_inputs
 
     items = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     for p in items:
         if Path(p).is_dir():
             for f, _root in expand_inputs([os.fspath(p)]):
-                yield extract_one(f)
+                yield extract_one(f, settings)
         else:
-            yield extract_one(p)
+            yield extract_one(p, settings)

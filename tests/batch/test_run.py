@@ -116,7 +116,7 @@ def test_rerun_skips_unchanged_redoes_changed_and_forced(tmp_path: Path) -> None
 def test_new_tool_fingerprint_redoes_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src, out = small_corpus(tmp_path / "in"), tmp_path / "out"
     _run(src, out)
-    monkeypatch.setattr(run_module, "tool_stamp", lambda: ("0.1.0", "another-fingerprint"))
+    monkeypatch.setattr(run_module, "tool_stamp", lambda settings=None: ("0.1.0", "another-fingerprint"))
     s = _run(src, out)
     assert (s.extracted, s.unchanged) == (3, 0)
     assert {e.fingerprint for e in Manifest.load(out).entries.values()} == {"another-fingerprint"}

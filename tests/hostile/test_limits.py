@@ -18,7 +18,7 @@ from .cases import CASES, TEST_LIMITS
 
 GOOD = ("good_a.txt", "good_b.docx")
 TIMEOUT = 60.0
-OPTS = dict(jobs=2, timeout=TIMEOUT, parquet=False, limits=TEST_LIMITS)
+OPTS = dict(jobs=2, timeout=TIMEOUT, parquet=False, settings={"limits": TEST_LIMITS})
 
 
 def _good(folder: Path) -> list[Path]:

@@ -18,12 +18,12 @@ from tthc_extract.loaders import load
 from tthc_extract.loaders.docx import load_docx
 from tthc_extract.loaders.office import (
     MIN_READABLE_SHARE,
-    SOFFICE_ENV,
-    TIMEOUT_ENV,
     find_soffice,
     load_office,
     readable_share,
 )
+from tthc_extract.settings import SOFFICE_ENV
+from tthc_extract.settings import SOFFICE_TIMEOUT_ENV as TIMEOUT_ENV
 from tthc_extract.text.normalize import clean_text, one_line
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docx"

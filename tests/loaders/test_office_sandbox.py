@@ -20,7 +20,8 @@ import pytest
 
 from tests.loaders.test_office import needs_soffice
 from tthc_extract.loaders.office import find_soffice, load_office
-from tthc_extract.loaders.office_sandbox import NETNS_ENV, network_jail, offline_env, profile_settings
+from tthc_extract.loaders.office_sandbox import network_jail, offline_env, profile_settings
+from tthc_extract.settings import SOFFICE_NETNS_ENV as NETNS_ENV
 
 
 class _Listener(http.server.BaseHTTPRequestHandler):

@@ -16,8 +16,8 @@ from tthc_extract.errors import ExtractError, MissingToolError
 from tthc_extract.loaders.ocr import load_image, ocr_pdf
 from tthc_extract.loaders.pdf_ocr import text_layer_is_garbage
 from tthc_extract.model.document import Document, Page, Table
-from tthc_extract.ocr.tesseract import ENV_BINARY
 from tthc_extract.pipeline import plan_from_document
+from tthc_extract.settings import TESSERACT_ENV as ENV_BINARY
 from tthc_extract.text.normalize import one_line
 
 from .conftest import FIXTURES, SCAN, STAMP

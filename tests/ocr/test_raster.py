@@ -10,9 +10,6 @@ import pytest
 from PIL import Image
 
 from tthc_extract.ocr.raster import (
-    DEFAULT_DPI,
-    MAX_DPI,
-    MIN_DPI,
     PageImage,
     estimate_skew,
     ink_mask,
@@ -22,6 +19,9 @@ from tthc_extract.ocr.raster import (
     rotate,
 )
 from tthc_extract.ocr.tesseract import run_tesseract
+from tthc_extract.settings import DEFAULT_OCR_DPI as DEFAULT_DPI
+from tthc_extract.settings import DEFAULT_OCR_DPI as MAX_DPI
+from tthc_extract.settings import DEFAULT_OCR_MIN_DPI as MIN_DPI
 
 from .conftest import SCAN, STAMP
 

@@ -9,7 +9,9 @@ import pytest
 
 from tthc_extract.errors import MissingToolError
 from tthc_extract.ocr import tesseract
-from tthc_extract.ocr.tesseract import ENV_BINARY, INSTALL_HINT, check_tesseract, parse_hocr, run_tesseract
+from tthc_extract.ocr.tesseract import INSTALL_HINT, check_tesseract, parse_hocr, run_tesseract
+from tthc_extract.settings import DOTPRODUCT_ENV, SettingsError
+from tthc_extract.settings import TESSERACT_ENV as ENV_BINARY
 
 from .conftest import draw_words, needs_font
 
@@ -68,26 +70,25 @@ def test_binary_without_vietnamese_model_is_reported(monkeypatch: pytest.MonkeyP
 
 @pytest.fixture()
 def fresh_path(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Forget the cached dot-product choice around a test that changes the environment."""
-    tesseract.dot_product_path.cache_clear()
+    """Forget the cached dot-product choice around a test that changes the CPU it sees."""
+    tesseract._fixed_path.cache_clear()
     yield monkeypatch
-    tesseract.dot_product_path.cache_clear()
+    tesseract._fixed_path.cache_clear()
 
 
 def test_dot_product_path_is_fixed_per_kind_of_cpu(fresh_path: pytest.MonkeyPatch) -> None:
-    fresh_path.delenv(tesseract.ENV_DOTPRODUCT, raising=False)
+    fresh_path.delenv(DOTPRODUCT_ENV, raising=False)
     fresh_path.setattr(tesseract, "_has_avx2", lambda: True)
     assert tesseract.dot_product_path() == "avx2"
-    tesseract.dot_product_path.cache_clear()
+    tesseract._fixed_path.cache_clear()
     fresh_path.setattr(tesseract, "_has_avx2", lambda: False)
     assert tesseract.dot_product_path() == "generic"
     assert tesseract._fixed_path_args() == ["-c", "dotproduct=generic"]
 
 
 def test_dot_product_path_from_environment(fresh_path: pytest.MonkeyPatch) -> None:
-    fresh_path.setenv(tesseract.ENV_DOTPRODUCT, "native")
+    fresh_path.setenv(DOTPRODUCT_ENV, "native")
     assert tesseract._fixed_path_args() == []
-    tesseract.dot_product_path.cache_clear()
-    fresh_path.setenv(tesseract.ENV_DOTPRODUCT, "sse")  # broken in Tesseract 5.3.0: refused
-    with pytest.raises(ValueError, match="TTHC_TESSERACT_DOTPRODUCT='sse'"):
+    fresh_path.setenv(DOTPRODUCT_ENV, "sse")  # broken in Tesseract 5.3.0: refused
+    with pytest.raises(SettingsError, match="TTHC_TESSERACT_DOTPRODUCT='sse'"):
         tesseract.dot_product_path()

@@ -39,8 +39,6 @@ POLL_SECONDS = 0.2
 DEFAULT_MAX_TASKS_PER_CHILD = 100
 # Modules the fork server imports once, so that each new worker starts with them loaded.
 PRELOAD = ["tthc_extract.batch.work", "tthc_extract.loaders.text", "tthc_extract.loaders.docx", "tthc_extract.loaders.pdf"]
-# Pages OCR'd at once inside one document (loaders/ocr.py); a batch parallelises documents instead.
-OCR_WORKERS_ENV = "TTHC_OCR_WORKERS"
 
 StopFlag = Callable[[], bool]
 
@@ -83,11 +81,9 @@ def _context() -> BaseContext:
 
 
 def _worker_env(jobs: int) -> dict[str, str]:
-    """Return the variables a worker sets on start (the fork server may predate the caller's)."""
-    env = {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
-    if OCR_WORKERS_ENV not in env:
-        env[OCR_WORKERS_ENV] = str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
-    return env
+    """Return the variables a worker sets on start (the fork server may predate the caller's): the
+    log's and the tests' ones; the settings travel with each task (work.Task), not here."""
+    return {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
 
 
 def _worker_main(conn: Connection, env: dict[str, str], fn: Callable[[Task], Outcome], limits: Limits) -> None:

@@ -24,6 +24,7 @@ import tthc_extract
 from tthc_extract.export.writers import atomic_write_bytes
 from tthc_extract.fingerprint import sha256_file, tool_fingerprint
 from tthc_extract.names import json_bytes
+from tthc_extract.settings import ExtractSettings
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -36,9 +37,10 @@ Partition = tuple[str | None, int | None]
 __all__ = ["MANIFEST_NAME", "Entry", "Manifest", "Partition", "sha256_file", "tool_stamp"]
 
 
-def tool_stamp() -> tuple[str, str]:
-    """Return (version, fingerprint) of the running tool."""
-    return tthc_extract.__version__, tool_fingerprint()
+def tool_stamp(settings: ExtractSettings | None = None) -> tuple[str, str]:
+    """Return (version, fingerprint) of the running tool reading with ``settings`` (see
+    fingerprint.tool_fingerprint: settings that change outputs change the fingerprint)."""
+    return tthc_extract.__version__, tool_fingerprint(settings)
 
 
 @dataclass

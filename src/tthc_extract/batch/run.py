@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Literal
+from typing import Any, Literal
 
 from tthc_extract.batch.executor import (
     DEFAULT_MAX_TASKS_PER_CHILD,
@@ -38,11 +38,10 @@ from tthc_extract.batch.manifest import Entry, Manifest, sha256_file, tool_stamp
 from tthc_extract.batch.sink import STATE_DIR, DatasetSink
 from tthc_extract.batch.work import Outcome, Task
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for
-from tthc_extract.limits import Limits, active
+from tthc_extract.limits import Limits
 from tthc_extract.names import json_bytes
+from tthc_extract.settings import ExtractSettings
 
-# Default per-document time limit, in seconds: a long scan OCRs in minutes, a hung one never ends.
-DEFAULT_TIMEOUT = 600.0
 # Seconds between two saves of the manifest while a batch runs.
 CHECKPOINT_SECONDS = 5.0
 ERRORS_NAME = "errors.jsonl"
@@ -66,16 +65,41 @@ class BatchError(Exception):
 
 @dataclass
 class BatchOptions:
-    """How a batch runs; the defaults are those of the command line."""
+    """How a batch runs; the defaults are those of the command line.
 
-    jobs: int = field(default_factory=default_jobs)
-    timeout: float | None = DEFAULT_TIMEOUT
+    ``settings`` are what the documents are read with (an ExtractSettings, or a dict resolved as
+    ExtractSettings.resolve does); they travel to the workers with each task. ``jobs`` (when not
+    0) and ``timeout`` (when not None; 0: no limit) override the settings' ``jobs`` and
+    ``document_timeout``; after construction they hold the values in force (``timeout`` None: no
+    limit), and the settings' ``ocr_workers``, when unset, is the CPUs shared by the local workers.
+    """
+
+    jobs: int = 0
+    timeout: float | None = None
     force: bool = False
     parquet: bool = True
     executor: str = "local"
     scheduler: str | None = None
     max_tasks_per_child: int = DEFAULT_MAX_TASKS_PER_CHILD
-    limits: Limits = field(default_factory=active)
+    settings: ExtractSettings = field(default_factory=ExtractSettings.resolve)
+
+    def __post_init__(self) -> None:
+        s = ExtractSettings.resolve(self.settings)
+        given: dict[str, Any] = {}
+        if self.jobs:
+            given["jobs"] = self.jobs
+        if self.timeout is not None:
+            given["document_timeout"] = self.timeout
+        s = s.merged(given, "batch options") if given else s
+        jobs = s.jobs or default_jobs()
+        if s.ocr_workers is None and self.scheduler is None:  # this machine's CPUs, shared by its workers
+            s = s.merged({"ocr_workers": max(1, (os.cpu_count() or 1) // jobs)})
+        self.settings, self.jobs, self.timeout = s, jobs, s.document_timeout or None
+
+    @property
+    def limits(self) -> Limits:
+        """Return the limits on one document (the settings')."""
+        return self.settings.limits
 
 
 @dataclass
@@ -195,7 +219,7 @@ class _Batch:
         self.on_done = on_done
         self.manifest = Manifest.load(outdir)
         self.sink = DatasetSink(outdir)
-        self.stamp = tool_stamp()
+        self.stamp = tool_stamp(opts.settings)
         self.summary = BatchSummary()
         self.pending: dict[str, tuple[Path, str, Stat]] = {}  # key -> (input, sha256, stat) of tasks sent
         self.seen: dict[str, Path] = {}
@@ -236,7 +260,7 @@ class _Batch:
             self.pending[key] = (path, sha, stat)
             if self.on_start is not None:  # handed to a worker now: the file being read
                 self.on_start(str(path))
-            yield Task(str(path), key)
+            yield Task(str(path), key, self.opts.settings)
 
     def problems(self, records: Sequence[dict[str, str]]) -> None:
         """Count command-line items that named no file as failed: reported, and kept in errors.jsonl."""

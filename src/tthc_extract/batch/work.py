@@ -2,7 +2,8 @@
 
 The worker does all the CPU work (extraction, JSON text, Arrow tables) so that the driver only
 writes files. It never writes anything itself: on a cluster the workers need to read the inputs,
-not to reach the output folder.
+not to reach the output folder. The settings travel with each Task (pickled), so a worker on
+another machine reads with the driver's settings, whatever its environment.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tthc_extract.logs import configure_from_env
 from tthc_extract.model.columns import AGENCIES_SCHEMA, DOCUMENTS_SCHEMA, PROSE_SCHEMA, ROWS_SCHEMA, to_arrow
 from tthc_extract.model.plan import Plan
 from tthc_extract.pipeline import extract_one
+from tthc_extract.settings import ExtractSettings
 
 # Test-only fault injection: "hang=NEEDLE,exit=NEEDLE,segv=NEEDLE,raise=NEEDLE,alloc=NEEDLE" makes a
 # file whose name contains NEEDLE sleep for an hour, leave through os._exit, crash with SIGSEGV,
@@ -48,10 +50,12 @@ _RECORDS: dict[str, Callable[[list[Plan]], list[dict[str, Any]]]] = {
 
 @dataclass(frozen=True)
 class Task:
-    """One document to extract: its input path and its key (the output JSON's path in OUTDIR)."""
+    """One document to extract: its input path, its key (the output JSON's path in OUTDIR) and the
+    settings to read it with (None: the defaults with the worker's environment variables)."""
 
     path: str
     key: str
+    settings: ExtractSettings | None = None
 
 
 @dataclass
@@ -116,7 +120,7 @@ def process(task: Task) -> Outcome:
     t0 = time.perf_counter()
     configure_from_env()
     _test_fault(task.path)
-    res = extract_one(task.path)
+    res = extract_one(task.path, task.settings)
     if res.plan is None:
         return Outcome(key=task.key, path=task.path, error=res.error, seconds=time.perf_counter() - t0,
                        replace_worker=res.out_of_memory)

@@ -2,7 +2,8 @@
 
 Exit status: 0 when every document holds its thresholds; 1 when one does not; 2 for a usage error
 (bad option, settings file or threshold, no input) or when a document or an expected file cannot
-be read. The command is registered in cli.py with ``app.command("check")(check)``.
+be read. The command is registered in cli.py with ``app.command("check")(check)``. The documents are
+read with the extraction settings of the same config file (settings.py; ``--set`` overrides them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import typer
 
 from tthc_extract.check.compare import compare_plans
-from tthc_extract.check.config import CheckConfig, ConfigError, load_config
+from tthc_extract.check.config import CheckConfig, ConfigError, load_config, threshold_keys
 from tthc_extract.check.evaluate import DocReport, evaluate
 from tthc_extract.check.expected import read_expected, validate_expected
 from tthc_extract.check.report import FORMATS, RENDERERS, Summary, render_table
@@ -24,6 +25,7 @@ from tthc_extract.check.runner import Run, extract_or_reuse
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for, plan_json
 from tthc_extract.inputs import collect_inputs
 from tthc_extract.model.plan import Plan
+from tthc_extract.settings import ExtractSettings, SettingsError, from_command_line
 
 DEFAULT_WORKDIR = Path(".tthc-check")
 EXPECTED_SUFFIX = ".expected.json"  # the other accepted name: <stem>.expected.json (gold files)
@@ -110,8 +112,10 @@ def run_check(
     thresholds: Sequence[str] = (),
     reuse: bool = True,
     cwd: Path | None = None,
+    settings: ExtractSettings | None = None,
 ) -> int:
-    """Check every document under ``paths``; print the report; return the exit status (0, 1 or 2)."""
+    """Check every document under ``paths``, read with ``settings`` (default: the defaults with the
+    environment variables); print the report; return the exit status (0, 1 or 2)."""
 
     t0 = time.perf_counter()
     try:
@@ -128,10 +132,10 @@ def run_check(
             raise UsageError("; ".join(p["error"] for p in found.problems))
         if not inputs:
             raise UsageError("no input files found")
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, SettingsError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    runs = [extract_or_reuse(path, root, workdir, reuse) for path, root in inputs]
+    runs = [extract_or_reuse(path, root, workdir, reuse, settings) for path, root in inputs]
     if update_expected:
         assert expected is not None
         lines, errors = update_expected_files(runs, expected)
@@ -169,7 +173,8 @@ def check(
         None, "--expected", "-e", help="Folder of expected JSON files (<file name>.json, as `extract` writes)."
     ),
     config: Path | None = typer.Option(
-        None, "--config", help="TOML settings file (default: the tool.tthc-extract.check table of ./pyproject.toml)."
+        None, "--config", help="TOML settings file: thresholds in its [check] table (or at its top level) and "
+                               "extraction settings (default: the [tool.tthc-extract] table of the closest pyproject.toml)."
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | junit | github"),
     output: Path | None = typer.Option(
@@ -185,9 +190,17 @@ def check(
         None, "--threshold", "-t", help="Override a setting: KEY=VALUE (repeatable), e.g. min_f1=0.95."
     ),
     reuse: bool = typer.Option(True, "--reuse/--no-reuse", help="Reuse up-to-date outputs in --workdir."),
+    sets: list[str] | None = typer.Option(
+        None, "--set", help="Override an extraction setting: KEY=VALUE (repeatable), e.g. limits.max_pages=50."
+    ),
 ) -> None:
     """Extract and check documents: against expected files, or by intrinsic checks. Exit 0/1/2."""
+    try:
+        settings = from_command_line(config, sets, ignore=threshold_keys())
+    except SettingsError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(2) from None
     raise typer.Exit(run_check(
         paths, expected=expected, config=config, fmt=fmt, output=output, update_expected=update_expected,
-        workdir=workdir, thresholds=thresholds or (), reuse=reuse,
+        workdir=workdir, thresholds=thresholds or (), reuse=reuse, settings=settings,
     ))

@@ -1,9 +1,12 @@
 """Thresholds of ``tthc-extract check``: defaults here, then TOML settings, then the command line.
 
 Layers, later ones winning: the defaults of :class:`Thresholds`; the ``[tool.tthc-extract.check]``
-table of ``pyproject.toml`` in the current folder (or the file given with ``--config``); its
-``files."<glob>"`` tables for the documents they match; ``--threshold KEY=VALUE`` options.
-Every key is documented on its field below and in docs/ci.md; unknown keys are usage errors.
+table of the closest ``pyproject.toml`` that has a [tool.tthc-extract] table, from the current
+folder up (settings.find_pyproject, as for the extraction settings), or of the file given with
+``--config`` (in a plain TOML file: its ``[check]`` table, or its top-level keys that are no
+extraction setting); its ``files."<glob>"`` tables for the documents they match;
+``--threshold KEY=VALUE`` options. Every key is documented on its field below and in
+docs/ci.md; unknown keys are usage errors.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from tthc_extract.check.compare import ROW_FIELDS
+from tthc_extract.settings import ExtractSettings, find_pyproject
 
 TABLE_PATH = ("tool", "tthc-extract", "check")
 
@@ -57,6 +61,12 @@ class Thresholds:
 
 
 _KEYS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Thresholds) if f.name != "fields"}
+
+
+def threshold_keys() -> list[str]:
+    """Return the keys a plain --config file may hold at its top level for the check (the others
+    are extraction settings)."""
+    return [*_KEYS, "fields", "files"]
 
 
 def known_keys() -> list[str]:
@@ -159,13 +169,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _check_table(doc: dict[str, Any], explicit: bool) -> Mapping[str, Any]:
-    """Return the check table of a TOML document: [tool.tthc-extract.check], or the top level.
+    """Return the check table of a TOML document: [tool.tthc-extract.check], or in a plain file.
 
-    A --config file without a ``tool`` table holds the keys at its top level; a pyproject.toml
-    (it has a ``tool`` or ``project`` table) without the check table has no settings.
+    A --config file without a ``tool`` table holds the keys in a ``[check]`` table and at its top
+    level, beside the extraction settings (settings.ExtractSettings' keys, read by settings.py);
+    a pyproject.toml (it has a ``tool`` or ``project`` table) without the check table has no settings.
     """
     if explicit and "tool" not in doc and "project" not in doc:
-        return doc
+        table = doc.get("check", {})
+        if not isinstance(table, Mapping):
+            raise ConfigError("[check] must be a table")
+        top = {k: v for k, v in doc.items() if k != "check" and k not in ExtractSettings.model_fields}
+        return top | dict(table)
     node: Any = doc
     for part in TABLE_PATH:
         node = node.get(part, {}) if isinstance(node, Mapping) else None
@@ -181,7 +196,7 @@ def load_config(
     if config is not None:
         table, source = _check_table(_read_toml(config), explicit=True), str(config)
     else:
-        pyproject = (cwd or Path.cwd()) / "pyproject.toml"
+        pyproject = find_pyproject(cwd) or (cwd or Path.cwd()) / "pyproject.toml"
         table = _check_table(_read_toml(pyproject), explicit=False) if pyproject.is_file() else {}
         source = f"{pyproject} [tool.tthc-extract.check]" if table else "defaults"
     table = dict(table)

@@ -14,8 +14,7 @@ from typing import Protocol
 
 from tthc_extract.layout.words import Word
 from tthc_extract.model.document import BBox, Cell, Prov, TableRow
-
-EDGE_TOL = 2.0  # points: cell edges closer than this are one grid line
+from tthc_extract.settings import current
 
 
 class Span(Protocol):
@@ -27,8 +26,11 @@ class Span(Protocol):
     c1: int
 
 
-def cluster_values(values: Sequence[float], tol: float = EDGE_TOL) -> list[float]:
-    """Given coordinates, return them sorted with near-equal ones (within ``tol``) averaged."""
+def cluster_values(values: Sequence[float], tol: float | None = None) -> list[float]:
+    """Given coordinates, return them sorted with near-equal ones (within ``tol``, by default the
+    ``tables.edge_tolerance`` setting) averaged."""
+    if tol is None:
+        tol = current().tables.edge_tolerance
     out: list[float] = []
     group: list[float] = []
     for v in sorted(values):
@@ -151,7 +153,7 @@ class Grid:
 
 def grid_from_cells(boxes: Sequence[tuple[float, float, float, float]], method: str) -> Grid | None:
     """Given cell boxes of one table, return the grid they tile, or None if it is degenerate."""
-    xs, ys, placed = place_boxes(boxes, EDGE_TOL)
+    xs, ys, placed = place_boxes(boxes, current().tables.edge_tolerance)
     if len(xs) < 2 or len(ys) < 2:
         return None
     cells = [GridCell(r0, r1, c0, c1, tuple(float(v) for v in boxes[k]))  # type: ignore[arg-type]

@@ -17,13 +17,15 @@ from typing import Any
 
 from tthc_extract.layout.grid import Grid, GridCell, cluster_values
 from tthc_extract.layout.words import Line, Word, group_lines
+from tthc_extract.settings import current
 
-STREAM_MIN_COLS = 3  # a text-aligned table needs at least this many columns
+# A text-aligned table needs at least the ``tables.min_columns`` setting's columns.
 STREAM_MIN_RULE_SHARE = 0.3  # horizontal rules shorter than this share of the page width are ignored
 STREAM_SEG_GAP_EMS = 1.0  # gap (in font sizes) that separates two cells on one line
 STREAM_SPAN_SHARE = 0.5  # a line segment wider than this share of the region spans columns
-STREAM_MIN_GAP = 3.0  # points: narrowest white-space column accepted as a column separator
-STREAM_MIN_GAP_EMS = 0.5  # ... and in font sizes: wider than a word space
+# The narrowest white-space column accepted as a column separator: the ``tables.min_column_gap``
+# setting (points) and STREAM_MIN_GAP_EMS font sizes (wider than a word space).
+STREAM_MIN_GAP_EMS = 0.5
 STREAM_WORD_GAP_EMS = 0.4  # gap (in font sizes) up to which two words are one run of text
 STREAM_CROSS_SHARE = 0.15  # a white-space column may be cut by this share of the lines (spanning titles)
 STREAM_MIN_RULE_LENGTH = 10.0  # points: shorter horizontal edges are glyph parts or decorations
@@ -64,7 +66,7 @@ def column_separators(lines: Sequence[Line], x0: float, x1: float) -> list[float
     if len(voters) < 2:
         return []
     sizes = sorted(w.size for ln in voters for w in ln.words)
-    min_gap = max(STREAM_MIN_GAP, STREAM_MIN_GAP_EMS * sizes[len(sizes) // 2])
+    min_gap = max(current().tables.min_column_gap, STREAM_MIN_GAP_EMS * sizes[len(sizes) // 2])
     seps = _white_columns(voters, min_gap, int(STREAM_CROSS_SHARE * len(voters)))
     while seps:
         bounds = [-1e9, *seps, 1e9]
@@ -180,7 +182,8 @@ def _rule_regions(rules: Sequence[Rule], page_width: float) -> list[_Region]:
 
 def _text_regions(lines: Sequence[Line]) -> list[_Region]:
     """Return regions of consecutive lines that are cut into three or more runs by wide gaps."""
-    cand = [ln for ln in lines if len(_segments(ln, STREAM_SEG_GAP_EMS)) >= STREAM_MIN_COLS]
+    min_cols = current().tables.min_columns
+    cand = [ln for ln in lines if len(_segments(ln, STREAM_SEG_GAP_EMS)) >= min_cols]
     regions: list[_Region] = []
     run: list[Line] = []
 
@@ -299,7 +302,7 @@ def _columns(head: Sequence[Line], inside: Sequence[Line], x0: float, x1: float,
                 white.append((nlo, nhi, a, b))
             return [_cut(lo, hi, size) for lo, hi, _, _ in white], white
     cells = header_cells(head)
-    if len(cells) >= STREAM_MIN_COLS:
+    if len(cells) >= current().tables.min_columns:
         gaps = [(p[1], q[0]) for p, q in zip(cells, cells[1:], strict=False)]
         body = [ln for ln in body if not _is_title(ln, gaps)]
         white = [(*_white_stretch(p[1], q[0], body, STREAM_MIN_GAP_EMS * size), p[1], q[0])
@@ -498,11 +501,12 @@ def _region_grid(lines: Sequence[Line], reg: _Region, carry: Sequence[Grid]) -> 
     if not rule_ys:
         inside = _extend_up(lines, inside)
     head = _header_lines(inside, rule_ys)
-    if len(header_cells(head)) < STREAM_MIN_COLS:
+    min_cols = current().tables.min_columns
+    if len(header_cells(head)) < min_cols:
         head = []
     x0, x1 = reg.x0, reg.x1
     seps, white = _columns(head, inside + _below(lines, inside, reg), x0, x1, carry)
-    if len(seps) + 1 < STREAM_MIN_COLS:
+    if len(seps) + 1 < min_cols:
         return None
     grown = _extend_down(lines, inside, seps, rule_ys[-1] if rule_ys else reg.bottom)
     added = grown[len(inside):]

@@ -12,7 +12,7 @@ lexicon repair (:mod:`tthc_extract.ocr.repair`) → words placed in grid cells o
 paragraphs (:mod:`tthc_extract.ocr.layout`). A page that reads as garbage is checked for a
 sideways or upside-down feed and read again turned (:func:`ocr_page`). Pages are independent
 and run in parallel threads (the work happens in OpenCV and in Tesseract processes, outside the
-GIL); ``TTHC_OCR_WORKERS`` caps them.
+GIL); the ``ocr_workers`` setting caps them (settings.current: the settings the document is read with).
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from tthc_extract.ocr.grid import PixelGrid, find_grids
 from tthc_extract.ocr.layout import PageFrame, page_blocks, text_grids
 from tthc_extract.ocr.numerals import fix_section_numbers
 from tthc_extract.ocr.raster import (
-    DEFAULT_DPI,
     PageImage,
     estimate_skew,
     load_images,
@@ -51,8 +50,8 @@ from tthc_extract.ocr.raster import (
 )
 from tthc_extract.ocr.repair import repair_words
 from tthc_extract.ocr.tesseract import OcrWord, check_tesseract, detect_turn, has_osd, run_tesseract
+from tthc_extract.settings import DEFAULT_OCR_DPI, current
 
-ENV_WORKERS = "TTHC_OCR_WORKERS"  # pages OCR'd at once (default: the number of CPUs)
 ERASE_GROW_PX = 2  # rules are painted white this many pixels wider than their mask
 EDGE_MATCH_IN = 0.08  # column edges of two pieces of one table agree within this (inches)
 FURNITURE_WORDS = 3  # paragraphs this short (page numbers) do not separate table pieces
@@ -73,15 +72,14 @@ class PageResult:
     page: Page
     blocks: list[Block]
     pieces: list[tuple[Table, PixelGrid]] = field(default_factory=list)
-    dpi: float = DEFAULT_DPI
+    dpi: float = DEFAULT_OCR_DPI
     skew: float = 0.0
     turn: int = 0  # clockwise degrees the page was turned to read it upright
 
 
 def _workers(n_pages: int) -> int:
-    """Return how many pages to OCR at once."""
-    env = os.environ.get(ENV_WORKERS, "")
-    n = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    """Return how many pages to OCR at once (the ``ocr_workers`` setting, else the number of CPUs)."""
+    n = current().ocr_workers or os.cpu_count() or 1
     return max(1, min(n, n_pages))
 
 
@@ -195,7 +193,7 @@ def _ocr_pages(images: Iterable[PageImage], source: str, n_pages: int) -> list[P
         for im in images:
             if len(running) >= n:
                 results.append(running.popleft().result())
-            ctx = contextvars.copy_context()  # the limits in force follow the page into its thread
+            ctx = contextvars.copy_context()  # the settings in force follow the page into its thread
             running.append(pool.submit(ctx.run, ocr_page, im, source))
         results.extend(f.result() for f in running)
     return results

@@ -28,10 +28,8 @@ from tthc_extract.limits import check_part
 from tthc_extract.loaders.docx import is_encrypted_ole, load_docx
 from tthc_extract.loaders.office_sandbox import network_jail, offline_env, write_profile
 from tthc_extract.model.document import Document
+from tthc_extract.settings import current
 
-SOFFICE_ENV = "TTHC_SOFFICE"  # overrides the LibreOffice binary (name on PATH or a path)
-TIMEOUT_ENV = "TTHC_SOFFICE_TIMEOUT"  # seconds one conversion may take
-DEFAULT_TIMEOUT = 180.0
 INSTALL_HINT = "LibreOffice (soffice) is not installed; install it with: apt-get install -y libreoffice-writer-nogui"
 # Writer's own export filter: naming it also converts HTML saved as .doc (opened by Writer/Web,
 # which has no plain "docx" export).
@@ -47,21 +45,13 @@ NOT_A_DOCUMENT = ("not a readable word-processor document: LibreOffice could onl
 
 
 def find_soffice() -> str | None:
-    """Return the path of the LibreOffice binary ($TTHC_SOFFICE, else soffice/libreoffice on PATH)."""
-    wanted = os.environ.get(SOFFICE_ENV)
+    """Return the path of the LibreOffice binary (the ``soffice`` setting, else soffice/libreoffice on PATH)."""
+    wanted = current().soffice
     for name in [wanted] if wanted else ["soffice", "libreoffice"]:
         found = shutil.which(name)
         if found:
             return found
     return None
-
-
-def _timeout() -> float:
-    """Return the conversion timeout in seconds ($TTHC_SOFFICE_TIMEOUT or the default)."""
-    try:
-        return float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
-    except ValueError:
-        return DEFAULT_TIMEOUT
 
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
@@ -92,7 +82,7 @@ def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Pa
            f"-env:UserInstallation={profile}", "--convert-to", _DOCX_FILTER,
            "--outdir", str(out_dir / "out"), str(src)]
     try:
-        proc = _run(cmd, _timeout())
+        proc = _run(cmd, current().soffice_timeout)
     except subprocess.TimeoutExpired as exc:
         raise ExtractError(str(path), f"LibreOffice conversion timed out after {exc.timeout:.0f} s") from exc
     except OSError as exc:

@@ -6,7 +6,7 @@ user's network. Three layers keep a conversion offline, each enough on its own:
 
 1. a network namespace of its own (``unshare --user --map-root-user --net``) where the OS allows
    unprivileged namespaces: the process has only a loopback interface that is down, so no request
-   can leave, whatever LibreOffice decides to load;
+   can leave, whatever LibreOffice decides to load (the ``soffice_netns`` setting turns it off);
 2. the conversion's private profile blocks links from untrusted documents
    (``BlockUntrustedRefererLinks``), sets the macro security level to "very high" and disables
    macro execution;
@@ -22,8 +22,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-# Set to 0 to run LibreOffice without a network namespace even where one can be made.
-NETNS_ENV = "TTHC_SOFFICE_NETNS"
+from tthc_extract.settings import current
+
 UNSHARE_ARGS = ("--user", "--map-root-user", "--net")
 # An address no connection to which can succeed: port 9 (discard) on the unspecified address.
 DEAD_PROXY_HOST = "0.0.0.0"
@@ -85,7 +85,7 @@ def _unshare_works(unshare: str) -> bool:
 
 def network_jail() -> list[str]:
     """Return the command prefix that runs a program with no network, or [] where the OS does not allow it."""
-    if os.environ.get(NETNS_ENV, "").strip() == "0":
+    if not current().soffice_netns:
         return []
     unshare = shutil.which("unshare")
     if unshare is None or not _unshare_works(unshare):

@@ -32,11 +32,11 @@ from tthc_extract.loaders.pdf_tables import grid_to_table, lattice_grids, page_r
 from tthc_extract.loaders.pdf_text import page_words
 from tthc_extract.model.document import Block, Document, Page, Paragraph, Table
 from tthc_extract.model.warnings import warn
+from tthc_extract.settings import current
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: the page has no usable text layer
 MAX_CID_SHARE = 0.3  # more glyphs without a Unicode mapping ("(cid:12)") than this: unusable too
 FURNITURE_WORDS = 3  # paragraphs this short (page numbers, running heads) do not end a table
-EDGE_MATCH_TOL = 4.0  # points: column edges of two pieces of one table agree within this
 _HEADER_BYTES = 1024
 _PARSE_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException, ValueError,
                  KeyError, TypeError, IndexError, AttributeError, AssertionError, zlib.error,
@@ -180,7 +180,8 @@ def _continues(a: _Piece, b: _Piece) -> bool:
     if not (open_cut or (a.last_on_page and b.first_on_page)):
         return False
     xa, xb = a.grid.xs, b.grid.xs
-    return len(xa) == len(xb) and all(abs(p - q) <= EDGE_MATCH_TOL for p, q in zip(xa, xb, strict=True))
+    tol = current().tables.page_break_tolerance  # points: the column edges of the two pieces agree within this
+    return len(xa) == len(xb) and all(abs(p - q) <= tol for p, q in zip(xa, xb, strict=True))
 
 
 def _row_key(table: Table, i: int) -> tuple[str, ...]:

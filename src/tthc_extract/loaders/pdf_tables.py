@@ -21,16 +21,16 @@ from tthc_extract.layout.grid import Grid, grid_from_cells, rows_from_spans
 from tthc_extract.layout.paragraphs import join_lines
 from tthc_extract.layout.words import Line, group_lines
 from tthc_extract.model.document import BBox, Table
+from tthc_extract.settings import current
 
-# pdfplumber lattice settings: ruling lines only; snap/join rules drawn as separate pieces.
+# pdfplumber lattice settings: ruling lines only; rules drawn as separate pieces are snapped and
+# joined within the ``tables.rule_tolerance`` setting (LATTICE_TOLERANCES).
 LATTICE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
     "edge_min_length": 3,
 }
+LATTICE_TOLERANCES = ("snap_tolerance", "join_tolerance", "intersection_tolerance")
 SHADE_MIN = 3.0  # points: a filled box wider and taller than this is shading, not a rule
 MIN_RULE_LENGTH = 10.0  # shorter vertical edges are glyph parts or decorations, not table rules
 
@@ -117,7 +117,7 @@ def lattice_grids(page: Any) -> list[Grid]:
     if not edges:
         return []
     extra = closing_rules(edges)
-    settings = dict(LATTICE_SETTINGS)
+    settings = dict(LATTICE_SETTINGS) | dict.fromkeys(LATTICE_TOLERANCES, current().tables.rule_tolerance)
     if extra:
         settings["explicit_horizontal_lines"] = [{k: v for k, v in r.items() if k != "closing"}
                                                  for r in extra]

@@ -22,13 +22,11 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence
 
 from tthc_extract.limits import MIN_RENDER_DPI, LimitError, active, check_pages
+from tthc_extract.settings import current
 
-# Rendering resolution. A scanned page is rendered at the resolution of its scan (no detail is
-# gained above it, and Tesseract's time grows with the pixel count), kept within
-# [MIN_DPI, MAX_DPI]; a page without a page-sized image is rendered at DEFAULT_DPI.
-DEFAULT_DPI = 300
-MIN_DPI = 200
-MAX_DPI = 300
+# Rendering resolution: the settings' ocr_dpi and ocr_min_dpi (settings.DEFAULT_OCR_DPI: a scanned
+# page is rendered at the resolution of its scan, kept within [ocr_min_dpi, ocr_dpi]; a page
+# without a page-sized image is rendered at ocr_dpi).
 # An image file may hold this many times the page-pixel limit (it is decoded, then scaled down).
 IMAGE_DECODE_FACTOR = 4
 # Pillow's own bomb check is replaced by load_images' (which names the limit and follows it).
@@ -91,11 +89,12 @@ def scan_dpi(page: pdfium.PdfPage) -> float | None:
 
 
 def render_dpi(page: pdfium.PdfPage) -> int:
-    """Return the resolution to render a PDF page at for OCR (see DEFAULT_DPI)."""
+    """Return the resolution to render a PDF page at for OCR (settings ocr_dpi, ocr_min_dpi)."""
+    s = current()
     native = scan_dpi(page)
     if native is None:
-        return DEFAULT_DPI
-    return round(min(max(native, MIN_DPI), MAX_DPI))
+        return s.ocr_dpi
+    return round(min(max(native, s.ocr_min_dpi), s.ocr_dpi))
 
 
 @contextlib.contextmanager
@@ -175,13 +174,14 @@ def load_images(path: Path) -> list[PageImage]:
     """Given an image file (PNG, JPEG, one- or multi-page TIFF, ...), return its pages.
 
     An image without a resolution gets one from the size of its letters (or is taken as an A4
-    page); it is then scaled into [MIN_DPI, MAX_DPI]: up so that Tesseract sees letters of a
+    page); it is then scaled into [ocr_min_dpi, ocr_dpi] (the settings): up so that Tesseract sees letters of a
     usable size, down so that a 12-megapixel photo does not cost more than it gives. Frames
     beyond the page limit, or of more pixels than IMAGE_DECODE_FACTOR times the pixel limit, are
     refused before they are decoded.
     """
     out: list[PageImage] = []
     limits = active()
+    lo, hi = current().ocr_min_dpi, current().ocr_dpi
     with Image.open(path) as im:
         for no, frame in enumerate(ImageSequence.Iterator(im), start=1):
             check_pages(path, no, limits)
@@ -197,7 +197,7 @@ def load_images(path: Path) -> list[PageImage]:
                    or max(h, w) / A4_LONG_INCHES)
             width_pt, height_pt = w * 72.0 / dpi, h * 72.0 / dpi
             # Too coarse for Tesseract, or finer than it needs (or than the pixel limit allows): scaled.
-            target = float(MIN_DPI if dpi < MIN_DPI else MAX_DPI) if not MIN_DPI <= dpi <= MAX_DPI else dpi
+            target = float(lo if dpi < lo else hi) if not lo <= dpi <= hi else dpi
             target, note = fit_pixels(path, no, width_pt, height_pt, target)
             if target != dpi:
                 f = target / dpi

@@ -3,8 +3,8 @@
 We call the ``tesseract`` program through :mod:`subprocess` (no pytesseract): one call per page,
 the image piped on stdin as uncompressed PGM, hOCR on stdout. hOCR rather than TSV because it
 also gives each text line's baseline and font size estimate (``x_size``), which the layout needs
-to rebuild font-like word boxes. The binary can be overridden with the
-``TTHC_TESSERACT`` environment variable. Tesseract's OpenMP threads are limited to one per process
+to rebuild font-like word boxes. The binary and the language models are the settings' ``tesseract``
+and ``ocr_languages`` (settings.current). Tesseract's OpenMP threads are limited to one per process
 (``OMP_THREAD_LIMIT=1``): on small machines its thread pool costs more than it gains, and we run
 pages in parallel instead.
 
@@ -15,7 +15,7 @@ the same scan could read differently on another CPU generation. We pin the routi
 CPU sold since about 2015), the portable C++ loop elsewhere. Measured on the three sample scans
 (Tesseract 5.3.0): native 35.5 s, avx2 34.0 s, generic 74.4 s, all three giving byte-identical
 output; ``sse`` is not offered because Tesseract 5.3.0's SSE4.1 routine reads 34 of 241 words of a
-page. ``TTHC_TESSERACT_DOTPRODUCT`` overrides the choice (``native`` lets Tesseract choose).
+page. The ``tesseract_dotproduct`` setting overrides the choice (``native`` lets Tesseract choose).
 """
 
 from __future__ import annotations
@@ -33,12 +33,8 @@ import numpy as np
 import regex as re
 
 from tthc_extract.errors import MissingToolError
+from tthc_extract.settings import current
 
-ENV_BINARY = "TTHC_TESSERACT"
-ENV_DOTPRODUCT = "TTHC_TESSERACT_DOTPRODUCT"
-# Tesseract 5's names for its dot-product routines ("native" = its own choice for this CPU).
-DOTPRODUCT_PATHS = frozenset({"native", "generic", "avx", "avx2", "avx512", "fma", "neon", "std::inner_product"})
-LANG = "vie"
 INSTALL_HINT = "install it with: apt-get install -y tesseract-ocr tesseract-ocr-vie"
 TIMEOUT_S = 300  # one page never takes this long; a hung process must not hang a batch
 # Resolution declared to Tesseract at least: on 200-dpi scans declaring 200 made it lose whole
@@ -79,11 +75,11 @@ class OcrWord:
 
 
 def tesseract_binary(source: str = "") -> str:
-    """Return the Tesseract program to run (``$TTHC_TESSERACT`` or ``tesseract`` on PATH).
+    """Return the Tesseract program to run (the ``tesseract`` setting: a name on PATH or a path).
 
     Raises MissingToolError naming ``source`` when it cannot be found.
     """
-    wanted = os.environ.get(ENV_BINARY) or "tesseract"
+    wanted = current().tesseract
     found = shutil.which(wanted)
     if found is None:
         raise MissingToolError(source or wanted, f"Tesseract OCR not found ({wanted}); {INSTALL_HINT}")
@@ -103,14 +99,18 @@ def _languages(binary: str) -> frozenset[str]:
 
 
 def check_tesseract(source: str = "") -> str:
-    """Return the Tesseract binary after checking it runs and has the Vietnamese model.
+    """Return the Tesseract binary after checking it runs and has the models of ``ocr_languages``
+    (Vietnamese by default).
 
     Raises MissingToolError (one line, with the install command) otherwise.
     """
     binary = tesseract_binary(source)
-    if LANG not in _languages(binary):
-        raise MissingToolError(source or binary,
-                               f"Tesseract has no Vietnamese model ('{LANG}'); {INSTALL_HINT}")
+    have = _languages(binary)
+    for lang in current().ocr_languages.split("+"):
+        if lang not in have:
+            what = "Vietnamese model" if lang == "vie" else "language model"
+            raise MissingToolError(source or binary, f"Tesseract has no {what} ('{lang}'); install it with: "
+                                                     f"apt-get install -y tesseract-ocr tesseract-ocr-{lang.lower()}")
     return binary
 
 
@@ -126,19 +126,19 @@ def _has_avx2() -> bool:
 
 
 @functools.cache
+def _fixed_path() -> str:
+    """Return the routine of this kind of CPU: ``avx2`` on an x86-64 processor that has it (as fast
+    as Tesseract's own choice), ``generic`` (plain C++) elsewhere."""
+    return "avx2" if _has_avx2() else "generic"
+
+
 def dot_product_path() -> str:
     """Return the dot-product routine Tesseract is told to use, the same on every CPU of a kind.
 
-    ``$TTHC_TESSERACT_DOTPRODUCT`` when set to one of Tesseract's names; otherwise ``avx2`` on an
-    x86-64 processor that has it (as fast as Tesseract's own choice) and ``generic`` (plain C++)
-    elsewhere.
+    The ``tesseract_dotproduct`` setting when set (one of Tesseract's names, checked by the
+    settings), else :func:`_fixed_path`.
     """
-    wanted = os.environ.get(ENV_DOTPRODUCT, "").strip().lower()
-    if wanted:
-        if wanted not in DOTPRODUCT_PATHS:
-            raise ValueError(f"{ENV_DOTPRODUCT}={wanted!r}: expected one of {', '.join(sorted(DOTPRODUCT_PATHS))}")
-        return wanted
-    return "avx2" if _has_avx2() else "generic"
+    return current().tesseract_dotproduct or _fixed_path()
 
 
 def dotproduct_args(path: str) -> list[str]:
@@ -250,7 +250,7 @@ def run_tesseract(gray: np.ndarray, dpi: int, source: str = "", psm: int = 3) ->
     ok, buf = cv2.imencode(".pgm", gray)
     if not ok:  # pragma: no cover - encoding a uint8 array does not fail
         raise ValueError("cannot encode page image")
-    cmd = [binary, "stdin", "stdout", "-l", LANG, "--psm", str(psm), "--dpi", str(max(dpi, MIN_DECLARED_DPI)),
+    cmd = [binary, "stdin", "stdout", "-l", current().ocr_languages, "--psm", str(psm), "--dpi", str(max(dpi, MIN_DECLARED_DPI)),
            *_fixed_path_args(), "hocr"]
     try:
         proc = subprocess.run(cmd, input=buf.tobytes(), capture_output=True, env=_env(),
