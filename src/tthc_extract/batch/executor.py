@@ -5,13 +5,20 @@ Two engines behind one interface (:class:`Executor`):
 * :class:`LocalExecutor` — a pool of worker processes on this machine. Each worker holds one task
   at a time, so memory is bounded by the number of workers; a worker is replaced after
   ``max_tasks_per_child`` documents (leaks stay bounded), when it dies (segfault, ``os._exit``)
-  and when its document runs past the time limit (it is killed). Either way the document is
+  and when its document runs past the time limit (it is ended). Either way the document is
   reported as failed and the batch goes on.
 * :class:`DaskExecutor` — the same function on a Dask distributed cluster, with a bounded number
   of tasks in flight.
 
 Both pull tasks lazily from the iterable they are given and stop pulling as soon as ``stop()``
 returns true; the tasks still running are then cancelled.
+
+A local worker that is ended (stop, time-out) ends with everything it started, within about a
+second: it gets SIGTERM, on which it kills its Tesseract and LibreOffice children (with their
+process groups) and leaves; one that has not left after ``TERM_GRACE`` seconds is killed, and the
+processes recorded under it before are killed too (:mod:`tthc_extract.children`). Workers and
+their children also die with the driver, even one killed with ``kill -9`` (:func:`_watch_driver`),
+and the children with a worker killed outright (Linux parent-death signal).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
+import select
 import signal
 import threading
 import time
@@ -27,14 +35,20 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from types import FrameType
 from typing import Any, Protocol
 
+from tthc_extract import children
 from tthc_extract.batch.work import Outcome, Task, process
 from tthc_extract.errors import exc_line
 from tthc_extract.limits import Limits, active, memory_message, peak_rss_bytes, set_memory_limit, using
 
 # Longest pause between two looks at the stop flag while documents are running.
 POLL_SECONDS = 0.2
+# Seconds a worker that is ended has to kill its children and leave before it is killed.
+TERM_GRACE = 0.8
+# Exit status of a worker ended by SIGTERM (128 + the signal, as a shell reports it).
+TERM_EXIT = 128 + signal.SIGTERM
 # Documents a local worker process handles before it is replaced by a fresh one.
 DEFAULT_MAX_TASKS_PER_CHILD = 100
 # Modules the fork server imports once, so that each new worker starts with them loaded.
@@ -86,14 +100,53 @@ def _worker_env(jobs: int) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
 
 
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """End the worker: kill its children (and their groups), then leave, unwinding ``with`` blocks.
+
+    SystemExit rather than ``os._exit`` so that the temporary folders of the document being read
+    (LibreOffice's profile and output) are removed on the way out.
+    """
+    children.stop_all()
+    raise SystemExit(TERM_EXIT)
+
+
+def _watch_driver(fd: int) -> None:
+    """Wait until the driver's end of the pipe ``fd`` closes, then kill the children and leave at once.
+
+    The driver closes it on purpose only for a worker that is leaving; otherwise the driver is
+    gone (killed with ``kill -9``, crashed) and the document's result could never be delivered.
+    The parent-death signal cannot do this for workers: their parent is the fork server, which
+    outlives the driver as long as any worker runs.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLRDHUP)
+    while not poller.poll():
+        pass
+    children.stop_all()
+    os._exit(TERM_EXIT)
+
+
+def _start_watch(conn: Connection) -> None:
+    """Start :func:`_watch_driver` on ``conn`` in a daemon thread, where the OS can tell (Linux)."""
+    if hasattr(select, "POLLRDHUP"):
+        threading.Thread(target=_watch_driver, args=(conn.fileno(),), name="watch-driver", daemon=True).start()
+
+
 def _worker_main(conn: Connection, env: dict[str, str], fn: Callable[[Task], Outcome], limits: Limits) -> None:
     """Serve tasks from ``conn`` until it sends None or closes; Ctrl-C is the driver's business.
+
+    The worker ignores SIGINT (so do the Tesseract children it starts, which inherit that): a
+    terminal's Ctrl-C reaches the whole process group, and a page whose Tesseract died of it
+    would be read as failed. SIGTERM ends it with its children (:func:`_on_sigterm`); so does the
+    driver's death (:func:`_watch_driver`).
 
     The worker's memory is limited by the OS (limits.set_memory_limit): a document that needs
     more fails with "memory limit N GB exceeded", and the worker leaves after reporting it (a
     process that ran out of memory may hold half-built state), so the pool starts a fresh one.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    _start_watch(conn)
     for k in [k for k in os.environ if k.startswith("TTHC_")]:
         del os.environ[k]
     os.environ.update(env)
@@ -181,11 +234,10 @@ class LocalExecutor:
         return self._spawn() if len(self._workers) < self.jobs else None
 
     def _remove(self, w: _Worker, kill: bool) -> None:
-        """Take a worker out of the pool: ask it to leave, or kill it."""
+        """Take a worker out of the pool: ask it to leave, or end it (with its children) now."""
         self._workers.remove(w)
         if kill:
-            w.proc.kill()
-            w.proc.join()
+            _end([w.proc])
         else:
             try:
                 w.conn.send(None)
@@ -255,15 +307,45 @@ class LocalExecutor:
             yield from self._collect()
 
     def close(self) -> None:
-        """Kill busy workers, dismiss idle ones and wait for all of them to leave."""
-        for w in list(self._workers):
-            self._remove(w, kill=w.task is not None)
-        for p in self._retired:
-            p.join(timeout=5)
-            if p.is_alive():
-                p.kill()
-                p.join()
+        """End busy workers with their children, dismiss idle ones; all are gone within about a second.
+
+        The idle workers are asked to leave and the busy ones get SIGTERM at once, so that they
+        all leave together; any left after ``TERM_GRACE`` seconds is killed (:func:`_end`).
+        """
+        workers, self._workers = self._workers, []
+        busy = [w.proc for w in workers if w.task is not None]
+        for w in workers:
+            if w.task is None:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        procs = busy + [w.proc for w in workers if w.task is None] + self._retired
         self._retired = []
+        _end(procs, busy)
+        for w in workers:
+            w.conn.close()
+
+
+def _end(procs: list[BaseProcess], terminate: list[BaseProcess] | None = None) -> None:
+    """End worker processes with what they started: SIGTERM, ``TERM_GRACE`` seconds, then SIGKILL.
+
+    ``terminate`` (default: all of ``procs``) get SIGTERM; the others were asked to leave. The
+    processes found under them before are killed afterwards if still there (children.kill_left):
+    a worker killed before its SIGTERM handler could run leaves LibreOffice's grandchildren.
+    """
+    term = procs if terminate is None else terminate
+    left = children.snapshot([p.pid for p in term if p.pid is not None])
+    for p in term:
+        p.terminate()
+    deadline = time.monotonic() + TERM_GRACE
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in procs:
+        if p.is_alive():
+            p.kill()
+            p.join()
+    children.kill_left(left)
 
 
 class DaskExecutor:

@@ -4,8 +4,10 @@ For each input the driver hashes the file and asks the manifest whether its outp
 (same content, same tool); the others become Tasks, pulled by the executor as workers free up.
 Each Outcome is written as it arrives (the JSON, the document's Parquet parts, its manifest entry),
 so memory does not grow with the corpus. At the end — also after Ctrl-C or SIGTERM, which stop
-the submission of new documents and cancel the running ones — the partitions that changed are
-rebuilt, the flat tables rewritten, errors.jsonl and the manifest saved. Only one batch may write
+the submission of new documents and end the running ones, their worker processes and the
+Tesseract and LibreOffice processes these started gone within about a second (executor.py) —
+the partitions that changed are rebuilt, the flat tables rewritten, errors.jsonl and the
+manifest saved. A second Ctrl-C interrupts that at once (what finished is still in the manifest). Only one batch may write
 to an output folder at a time (a lock file); a batch killed outright leaves whole files only, and
 its temporary files are swept by the next run.
 """

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
 
+from tthc_extract import children
 from tthc_extract.errors import ExtractError, MissingToolError
 from tthc_extract.limits import check_part
 from tthc_extract.loaders.docx import is_encrypted_ole, load_docx
@@ -54,17 +54,9 @@ def find_soffice() -> str | None:
     return None
 
 
-def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run ``cmd`` in its own process group; on timeout kill that group and re-raise."""
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=offline_env(),
-                          stdin=subprocess.DEVNULL, start_new_session=True) as proc:
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise
-        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``cmd`` offline, in a session and process group of its own, killed as a whole on time-out or stop."""
+    return children.run(cmd, env=offline_env(), timeout=timeout, new_session=True)
 
 
 def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Path:
@@ -89,7 +81,7 @@ def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Pa
         raise MissingToolError(str(path), f"{INSTALL_HINT} ({exc.strerror or exc})") from exc
     result = out_dir / "out" / "input.docx"
     if not result.is_file() or result.stat().st_size == 0:
-        said = " ".join((proc.stderr + " " + proc.stdout).split())
+        said = " ".join((proc.stderr + b" " + proc.stdout).decode("utf-8", "replace").split())
         noise = "Warning: failed to launch javaldx - java may not function correctly"
         said = said.replace(noise, "").strip()
         reason = f"LibreOffice could not convert the file (exit {proc.returncode}"

@@ -1,6 +1,7 @@
 """Run the Tesseract binary on a page image and read its hOCR output (words, boxes, confidences).
 
-We call the ``tesseract`` program through :mod:`subprocess` (no pytesseract): one call per page,
+We call the ``tesseract`` program as a child process (no pytesseract; :func:`tthc_extract.children.run`,
+which ends it when the batch stops): one call per page,
 the image piped on stdin as uncompressed PGM, hOCR on stdout. hOCR rather than TSV because it
 also gives each text line's baseline and font size estimate (``x_size``), which the layout needs
 to rebuild font-like word boxes. The binary and the language models are the settings' ``tesseract``
@@ -32,6 +33,7 @@ import cv2
 import numpy as np
 import regex as re
 
+from tthc_extract import children
 from tthc_extract.errors import MissingToolError
 from tthc_extract.settings import current
 
@@ -90,11 +92,10 @@ def tesseract_binary(source: str = "") -> str:
 def _languages(binary: str) -> frozenset[str]:
     """Return the language models the Tesseract ``binary`` has (cached per binary)."""
     try:
-        out = subprocess.run([binary, "--list-langs"], capture_output=True, text=True,
-                             timeout=60, check=False)
+        out = children.run([binary, "--list-langs"], timeout=60)
     except OSError:
         return frozenset()
-    lines = (out.stdout + "\n" + out.stderr).splitlines()
+    lines = (out.stdout + b"\n" + out.stderr).decode("utf-8", "replace").splitlines()
     return frozenset(ln.strip() for ln in lines if ln.strip() and " " not in ln.strip())
 
 
@@ -230,8 +231,7 @@ def detect_turn(gray: np.ndarray, dpi: int, source: str = "") -> int | None:
     cmd = [tesseract_binary(source), "stdin", "stdout", "--psm", "0", "--dpi", str(max(dpi, MIN_DECLARED_DPI)),
            *_fixed_path_args()]
     try:
-        proc = subprocess.run(cmd, input=buf.tobytes(), capture_output=True, env=_env(), timeout=TIMEOUT_S,
-                              check=False)
+        proc = children.run(cmd, input=buf.tobytes(), env=_env(), timeout=TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired):
         return None
     out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
@@ -253,8 +253,7 @@ def run_tesseract(gray: np.ndarray, dpi: int, source: str = "", psm: int = 3) ->
     cmd = [binary, "stdin", "stdout", "-l", current().ocr_languages, "--psm", str(psm), "--dpi", str(max(dpi, MIN_DECLARED_DPI)),
            *_fixed_path_args(), "hocr"]
     try:
-        proc = subprocess.run(cmd, input=buf.tobytes(), capture_output=True, env=_env(),
-                              timeout=TIMEOUT_S, check=False)
+        proc = children.run(cmd, input=buf.tobytes(), env=_env(), timeout=TIMEOUT_S)
     except FileNotFoundError:
         raise MissingToolError(source or binary, f"Tesseract OCR not found; {INSTALL_HINT}") from None
     if proc.returncode != 0:
