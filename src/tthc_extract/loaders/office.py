@@ -54,9 +54,16 @@ def find_soffice() -> str | None:
     return None
 
 
-def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
-    """Run ``cmd`` offline, in a session and process group of its own, killed as a whole on time-out or stop."""
-    return children.run(cmd, env=offline_env(), timeout=timeout, new_session=True)
+def _run(cmd: list[str], timeout: float, tmp: Path) -> subprocess.CompletedProcess[bytes]:
+    """Run ``cmd`` offline, in a session and process group of its own, killed as a whole on time-out or stop.
+
+    Its temporary files go to ``tmp`` (TMPDIR), inside the conversion's private folder: a
+    LibreOffice that is killed cannot remove its own (``lu*.tmp``), the caller removes the folder.
+    """
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = offline_env()
+    env["TMPDIR"] = str(tmp)
+    return children.run(cmd, env=env, timeout=timeout, new_session=True)
 
 
 def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Path:
@@ -74,7 +81,7 @@ def convert_to_docx(path: Path, out_dir: Path, soffice: str | None = None) -> Pa
            f"-env:UserInstallation={profile}", "--convert-to", _DOCX_FILTER,
            "--outdir", str(out_dir / "out"), str(src)]
     try:
-        proc = _run(cmd, current().soffice_timeout)
+        proc = _run(cmd, current().soffice_timeout, out_dir / "tmp")
     except subprocess.TimeoutExpired as exc:
         raise ExtractError(str(path), f"LibreOffice conversion timed out after {exc.timeout:.0f} s") from exc
     except OSError as exc:
