@@ -69,6 +69,18 @@ def test_stop_all_kills_running_children_and_refuses_new(monkeypatch: pytest.Mon
         children.run(["true"])
 
 
+def test_stop_all_removes_scratch_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(children, "_stopping", False)  # restored after the test
+    with children.scratch("tthc-test-") as kept:
+        (kept / "f").write_bytes(b"x")
+    assert not kept.exists()  # removed on the way out
+    with children.scratch("tthc-test-") as folder:
+        (folder / "sub").mkdir()
+        children.stop_all()  # a stopped worker leaves at once after this, never leaving the block
+        assert not folder.exists()
+    assert children._SCRATCH == set()
+
+
 @needs_proc
 @pytest.mark.skipif(children._PRCTL is None, reason="needs Linux prctl")
 def test_child_dies_with_the_thread_that_started_it(tmp_path: Path) -> None:

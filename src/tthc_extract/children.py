@@ -10,8 +10,9 @@ case the others miss:
   killed outright. It does not reach grandchildren: LibreOffice's ``soffice.bin`` is forked by
   its launcher ``oosplash`` and keeps running when ``oosplash`` dies.
 * :func:`run` keeps the children running in a registry; :func:`stop_all` (the worker's SIGTERM
-  handler, or its watch on the driver) kills them, a child in its own session with its whole process group, grandchildren
-  included, and refuses new ones.
+  handler, or its watch on the driver) kills them, a child in its own session with its whole
+  process group, grandchildren included, refuses new ones and removes the :func:`scratch`
+  folders (LibreOffice's profile and output).
 * :func:`snapshot` and :func:`kill_left` (Linux ``/proc``): the driver records the processes
   under a worker before ending it and kills those left afterwards, with their process groups,
   for a worker that had to be killed before its handler could run.
@@ -25,11 +26,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -53,6 +57,8 @@ _PRCTL = _load_prctl()
 # The children started by :func:`run` and not yet waited for: id -> (process, leads its own group).
 # Plain dict operations (atomic under the GIL), no lock: a signal handler reads it.
 _LIVE: dict[int, tuple[subprocess.Popen[bytes], bool]] = {}
+# The temporary folders of :func:`scratch` in use, removed by :func:`stop_all`.
+_SCRATCH: set[str] = set()
 _stopping = False
 
 
@@ -117,12 +123,32 @@ def run(
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+@contextlib.contextmanager
+def scratch(prefix: str) -> Iterator[Path]:
+    """Yield a new temporary folder for a child's files; removed afterwards, or by :func:`stop_all`.
+
+    A process stopped by :func:`stop_all` leaves at once (``os._exit``: no ``with`` block is
+    unwound), so the folders in use are removed there.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        _SCRATCH.add(tmp)
+        try:
+            yield Path(tmp)
+        finally:
+            _SCRATCH.discard(tmp)
+
+
 def stop_all() -> None:
-    """Kill every child :func:`run` started that is still running, and start no more (signal-safe)."""
+    """Kill every child :func:`run` started that is still running, start no more, remove the scratch folders.
+
+    Called from a signal handler or a watching thread, just before the process leaves.
+    """
     global _stopping
     _stopping = True
     for proc, own_group in list(_LIVE.values()):
         _kill(proc, own_group)
+    for folder in list(_SCRATCH):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)

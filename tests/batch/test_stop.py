@@ -85,8 +85,11 @@ def _stop(proc: subprocess.Popen[str], how: str, program: str) -> tuple[str, str
     started = [p for p in before if p not in helpers]
     assert any(p.comm == program for p in procs.running(started)), before
     try:
-        if how == "ctrl-c":
+        if how.startswith("ctrl-c"):
             os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole foreground group
+            if how == "ctrl-c twice":  # while the batch is ending its workers
+                time.sleep(0.05)
+                os.killpg(proc.pid, signal.SIGINT)
         elif how == "sigterm":
             os.kill(proc.pid, signal.SIGTERM)  # a job scheduler: the driver only
         else:
@@ -95,7 +98,7 @@ def _stop(proc: subprocess.Popen[str], how: str, program: str) -> tuple[str, str
         left = procs.wait_gone(started, STOP_SECONDS)
         elapsed = time.monotonic() - t0
         assert not left, f"{elapsed:.2f} s after {how}, still running: {[(p.pid, p.comm) for p in left]}"
-        stdout, stderr = proc.communicate(timeout=120)
+        stdout, stderr = proc.communicate(timeout=10 if how == "ctrl-c twice" else 120)
         assert not procs.wait_gone(helpers, 10), "the driver's helpers outlived it"
     finally:
         procs.kill_all(before)
@@ -135,6 +138,28 @@ def test_stop_during_ocr_ends_workers_and_tesseract(tmp_path: Path, how: str) ->
     assert "interrupted: 3 document(s) not done" in stderr
     assert stdout.startswith(f"{FAST + 3} file(s): {FAST} extracted, 0 failed;")
     _check_kept(out, tmp)
+
+
+@needs_proc
+def test_second_ctrl_c_interrupts_at_once(tmp_path: Path) -> None:
+    src, out, tmp = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
+    _fast_inputs(src)
+    copy_sample(src / "s0.scan.pdf", f"{TG}.scan.pdf")
+    proc = _start(src, out, tmp)
+    _reading(proc, out, "tesseract")
+    _, stderr = _stop(proc, "ctrl-c twice", "tesseract")
+    assert proc.returncode in (130, -signal.SIGINT), stderr
+    assert "Traceback" not in stderr
+    m = Manifest.load(out)  # what finished is recorded, whatever the second Ctrl-C cut short
+    assert sorted(m.entries) == [f"a{i}.txt.json" for i in range(FAST)]
+    for key in m.entries:
+        assert json.loads((out / key).read_text(encoding="utf-8"))["rows"], key
+    (src / "s0.scan.pdf").unlink()
+    res = subprocess.run([sys.executable, "-m", "tthc_extract.cli", "extract", str(src), "-o", str(out), "-q"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith(f"{FAST} file(s): 0 extracted, 0 failed, {FAST} unchanged;")
+    assert read_table(out, "documents").num_rows == FAST and not temporaries(out)
 
 
 def _slow_doc(path: Path, rows: int = 5000) -> None:

@@ -101,13 +101,13 @@ def _worker_env(jobs: int) -> dict[str, str]:
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    """End the worker: kill its children (and their groups), then leave, unwinding ``with`` blocks.
+    """End the worker: kill its children (and their groups), remove their scratch folders, leave.
 
-    SystemExit rather than ``os._exit`` so that the temporary folders of the document being read
-    (LibreOffice's profile and output) are removed on the way out.
+    ``os._exit`` rather than SystemExit: an exception raised by a signal handler is lost when it
+    lands in a ``__del__`` or a callback, and the worker would go on reading.
     """
     children.stop_all()
-    raise SystemExit(TERM_EXIT)
+    os._exit(TERM_EXIT)
 
 
 def _watch_driver(fd: int) -> None:
@@ -310,21 +310,20 @@ class LocalExecutor:
         """End busy workers with their children, dismiss idle ones; all are gone within about a second.
 
         The idle workers are asked to leave and the busy ones get SIGTERM at once, so that they
-        all leave together; any left after ``TERM_GRACE`` seconds is killed (:func:`_end`).
+        all leave together; any left after ``TERM_GRACE`` seconds is killed (:func:`_end`). The
+        pool is emptied only then: a close() interrupted by a second Ctrl-C is done again.
         """
-        workers, self._workers = self._workers, []
-        busy = [w.proc for w in workers if w.task is not None]
-        for w in workers:
+        busy = [w.proc for w in self._workers if w.task is not None]
+        for w in self._workers:
             if w.task is None:
                 try:
                     w.conn.send(None)
                 except OSError:
                     pass
-        procs = busy + [w.proc for w in workers if w.task is None] + self._retired
-        self._retired = []
-        _end(procs, busy)
-        for w in workers:
+        _end([w.proc for w in self._workers] + self._retired, busy)
+        for w in self._workers:
             w.conn.close()
+        self._workers, self._retired = [], []
 
 
 def _end(procs: list[BaseProcess], terminate: list[BaseProcess] | None = None) -> None:

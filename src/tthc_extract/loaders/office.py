@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -147,8 +146,8 @@ def load_office(path: Path) -> Document:
             is_ooxml = False
         if is_ooxml:
             return load_docx(path)
-    with tempfile.TemporaryDirectory(prefix="tthc-office-") as tmp:
-        converted = convert_to_docx(path, Path(tmp))
+    with children.scratch("tthc-office-") as tmp:  # removed even when the batch stops meanwhile
+        converted = convert_to_docx(path, tmp)
         try:
             doc = load_docx(converted)
         except ExtractError as exc:
