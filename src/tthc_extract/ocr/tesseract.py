@@ -1,8 +1,8 @@
 """Run the Tesseract binary on a page image and read its hOCR output (words, boxes, confidences).
 
-We call the ``tesseract`` program as a child process (no pytesseract; :func:`tthc_extract.children.run`,
-which ends it when the batch stops): one call per page,
-the image piped on stdin as uncompressed PGM, hOCR on stdout. hOCR rather than TSV because it
+We call the ``tesseract`` program as a child process (no pytesseract), through
+:func:`tthc_extract.children.run`, which ends it when the batch stops: one call per page, the
+image piped on stdin as uncompressed PGM, hOCR on stdout. hOCR rather than TSV because it
 also gives each text line's baseline and font size estimate (``x_size``), which the layout needs
 to rebuild font-like word boxes. The binary and the language models are the settings' ``tesseract``
 and ``ocr_languages`` (settings.current). Tesseract's OpenMP threads are limited to one per process
