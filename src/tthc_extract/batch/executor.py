@@ -94,7 +94,7 @@ def _context() -> BaseContext:
     return mp.get_context("spawn")
 
 
-def _worker_env(jobs: int) -> dict[str, str]:
+def _worker_env() -> dict[str, str]:
     """Return the variables a worker sets on start (the fork server may predate the caller's): the
     log's and the tests' ones; the settings travel with each task (work.Task), not here."""
     return {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
@@ -210,7 +210,7 @@ class LocalExecutor:
         self._ctx: BaseContext | None = None
         self._workers: list[_Worker] = []
         self._retired: list[BaseProcess] = []
-        self._env = _worker_env(self.jobs)
+        self._env = _worker_env()
 
     # -- workers -------------------------------------------------------------------------------
 

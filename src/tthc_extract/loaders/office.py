@@ -14,7 +14,6 @@ reported as unreadable instead of read as a plan with no rows (:func:`check_conv
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import unicodedata
