@@ -40,6 +40,23 @@ def test_extract_batch_writes_outputs_and_reports_bad_file(tmp_path: Path) -> No
     assert not list(out.rglob("*.tmp"))
 
 
+def test_summary_counts_documents_read_without_a_plan(tmp_path: Path) -> None:
+    """A file that opens but holds no plan is extracted (its JSON says status "failure"), and the
+    summary says so, in the line and in --json, also when it is unchanged on the next run."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(ROOT / "samples" / "002_c4b107cd9cf43351.txt", src / "a.txt")
+    (src / "letter.txt").write_text("Kính gửi anh Nam,\nHẹn gặp lại vào thứ Hai tuần sau.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["extract", str(src), "-o", str(out), "--no-parquet"])
+    assert res.exit_code == 0, res.stdout
+    assert "2 file(s): 2 extracted, 0 failed, 1 with no plan read;" in res.stdout
+    assert json.loads((out / "letter.txt.json").read_text("utf-8"))["status"] == "failure"
+    again = runner.invoke(app, ["extract", str(src), "-o", str(out), "--no-parquet", "--json"])
+    summary = json.loads(again.stdout.strip().splitlines()[-1])
+    assert (summary["unchanged"], summary["no_plan"], summary["partial"]) == (2, 1, 0)
+
+
 def test_extract_success_exit_zero_and_glob(tmp_path: Path) -> None:
     src = _corpus(tmp_path)
     res = runner.invoke(app, ["extract", str(src / "*.txt"), "-o", str(tmp_path / "o"), "-q", "--no-parquet"])

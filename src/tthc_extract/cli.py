@@ -158,6 +158,9 @@ def extract(
             raise typer.Exit(2) from None
     write_formats(outdir, wanted)
     done = f"{s.extracted} extracted, {s.failed} failed" + (f", {s.unchanged} unchanged" if s.unchanged else "")
+    # read, but not wholly: the plans' "status" says which (README: Warnings and status)
+    done += f", {s.partial} partial" if s.partial else ""
+    done += f", {s.no_plan} with no plan read" if s.no_plan else ""
     msg = (
         f"{s.files} file(s): {done}; {s.rows} rows ({s.warn_rows} with warnings) "
         f"in {s.seconds:.1f}s -> {outdir}"
@@ -166,7 +169,7 @@ def extract(
         msg += f" (errors in {outdir / 'errors.jsonl'})"
     if as_json:
         summary = {k: getattr(s, k) for k in ("files", "extracted", "unchanged", "failed", "cancelled", "rows",
-                                             "warn_rows", "interrupted", "notes")}
+                                             "warn_rows", "partial", "no_plan", "interrupted", "notes")}
         summary |= {"seconds": round(s.seconds, 3), "outdir": str(outdir), "errors": str(outdir / "errors.jsonl")}
         # json_bytes: a file name that is not UTF-8 (in a note, in OUTDIR) kept as its \udcXX escape
         sys.stdout.write(json_bytes(summary).decode("utf-8") + "\n")

@@ -61,6 +61,7 @@ class Entry:
     size: int = -1
     mtime_ns: int = -1
     hashed_ns: int = 0
+    plan_status: str = "success"  # the plan's status (Plan.status) when extracted
 
     @property
     def partition(self) -> Partition:

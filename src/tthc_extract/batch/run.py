@@ -115,6 +115,8 @@ class BatchSummary:
     cancelled: int = 0
     rows: int = 0
     warn_rows: int = 0
+    partial: int = 0  # extracted (or unchanged) plans whose status is "partial"
+    no_plan: int = 0  # ... whose status is "failure": opened, but no task rows or prose tasks read
     seconds: float = 0.0
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
@@ -234,6 +236,13 @@ class _Batch:
         if self.on_done is not None:
             self.on_done(path, status, error)
 
+    def _count_status(self, plan_status: str) -> None:
+        """Count a read plan that is not a full success, for the summary line."""
+        if plan_status == "partial":
+            self.summary.partial += 1
+        elif plan_status == "failure":
+            self.summary.no_plan += 1
+
     def tasks(self, inputs: Sequence[tuple[Path, Path | None]], stop: Callable[[], bool]) -> Iterator[Task]:
         """Yield a Task per input whose output is not up to date; count the others as unchanged."""
         for path, root in inputs:
@@ -257,6 +266,7 @@ class _Batch:
                 self.summary.unchanged += 1
                 self.summary.rows += e.n_rows
                 self.summary.warn_rows += e.n_warn
+                self._count_status(e.plan_status)
                 self._done(str(path), "unchanged")
                 continue
             self.pending[key] = (path, sha, stat)
@@ -325,10 +335,11 @@ class _Batch:
             else:
                 self.sink.drop(o.key)
             entry = Entry(str(path), sha, version, fingerprint, "ok", None, o.province, o.plan_year,
-                          o.n_rows, o.n_warn, round(o.seconds, 3), size, mtime_ns, hashed_ns)
+                          o.n_rows, o.n_warn, round(o.seconds, 3), size, mtime_ns, hashed_ns, o.plan_status)
             self.summary.extracted += 1
             self.summary.rows += o.n_rows
             self.summary.warn_rows += o.n_warn
+            self._count_status(o.plan_status)
             self._done(str(path), "extracted")
         else:
             json_path.unlink(missing_ok=True)

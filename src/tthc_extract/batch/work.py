@@ -76,6 +76,7 @@ class Outcome:
     plan_year: int | None = None
     n_rows: int = 0
     n_warn: int = 0
+    plan_status: str = "success"  # Plan.status: success, partial or failure (nothing of a plan read)
     error: str | None = None
     seconds: float = 0.0
     peak_rss: int = 0  # the worker's peak resident memory so far, bytes (its own rusage)
@@ -159,5 +160,6 @@ def _exported(task: Task, plan: Plan, t0: float) -> Outcome:
         plan_year=plan.document.plan_year,
         n_rows=len(plan.rows),
         n_warn=sum(1 for r in plan.rows if r.warnings),
+        plan_status=plan.status,
         seconds=time.perf_counter() - t0,
     )
