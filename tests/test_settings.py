@@ -29,6 +29,7 @@ from tthc_extract.settings import (
     OCR_WORKERS_ENV,
     SOFFICE_TIMEOUT_ENV,
     current,
+    default_ocr_workers,
     find_pyproject,
     markdown_table,
     using,
@@ -278,7 +279,7 @@ def test_batch_sends_the_settings_with_the_task_not_the_environment(tmp_path: Pa
         ex.close()
     assert json.loads(seen[str(TEXT)] or "") == {"ocr": 3, "env": None}
     auto = BatchOptions(jobs=2)  # unset: the CPUs shared by the local workers
-    assert auto.settings.ocr_workers == max(1, (os.cpu_count() or 1) // 2) and auto.jobs == 2
+    assert auto.settings.ocr_workers == default_ocr_workers(os.cpu_count() or 1, 2) and auto.jobs == 2
     assert BatchOptions(timeout=0).timeout is None and BatchOptions().timeout == 600.0
 
 
@@ -289,3 +290,10 @@ def test_output_changing_settings_change_the_tool_stamp() -> None:
     assert tool_fingerprint(ExtractSettings.resolve({"ocr_workers": 2, "jobs": 3})) == base  # how fast, not what
     assert tool_fingerprint(ExtractSettings.resolve({"ocr_dpi": 250})) != base
     assert tool_fingerprint(ExtractSettings.resolve({"tables": {"min_columns": 4}})) != base
+
+
+def test_default_ocr_workers_keep_every_cpu_reading() -> None:
+    # one thread more than the CPUs a document has, unless it has one (it alternates without idling)
+    assert [default_ocr_workers(c) for c in (1, 2, 4, 8)] == [1, 3, 5, 9]
+    assert [default_ocr_workers(8, p) for p in (1, 2, 4, 8, 16)] == [9, 5, 3, 1, 1]
+    assert default_ocr_workers(2, 0) == 3  # no processes given: the whole machine

@@ -42,7 +42,7 @@ from tthc_extract.batch.work import Outcome, Task
 from tthc_extract.export.writers import atomic_write_bytes, json_path_for
 from tthc_extract.limits import Limits
 from tthc_extract.names import json_bytes
-from tthc_extract.settings import ExtractSettings
+from tthc_extract.settings import ExtractSettings, default_ocr_workers
 
 # Seconds between two saves of the manifest while a batch runs.
 CHECKPOINT_SECONDS = 5.0
@@ -95,7 +95,7 @@ class BatchOptions:
         s = s.merged(given, "batch options") if given else s
         jobs = s.jobs or default_jobs()
         if s.ocr_workers is None and self.scheduler is None:  # this machine's CPUs, shared by its workers
-            s = s.merged({"ocr_workers": max(1, (os.cpu_count() or 1) // jobs)})
+            s = s.merged({"ocr_workers": default_ocr_workers(os.cpu_count() or 1, jobs)})
         self.settings, self.jobs, self.timeout = s, jobs, s.document_timeout or None
 
     @property

@@ -50,7 +50,7 @@ from tthc_extract.ocr.raster import (
 )
 from tthc_extract.ocr.repair import repair_words
 from tthc_extract.ocr.tesseract import OcrWord, check_tesseract, detect_turn, has_osd, run_tesseract
-from tthc_extract.settings import DEFAULT_OCR_DPI, current
+from tthc_extract.settings import DEFAULT_OCR_DPI, current, default_ocr_workers
 
 ERASE_GROW_PX = 2  # rules are painted white this many pixels wider than their mask
 EDGE_MATCH_IN = 0.08  # column edges of two pieces of one table agree within this (inches)
@@ -78,8 +78,8 @@ class PageResult:
 
 
 def _workers(n_pages: int) -> int:
-    """Return how many pages to OCR at once (the ``ocr_workers`` setting, else the number of CPUs)."""
-    n = current().ocr_workers or os.cpu_count() or 1
+    """Return how many pages to OCR at once (the ``ocr_workers`` setting, else settings.default_ocr_workers)."""
+    n = current().ocr_workers or default_ocr_workers(os.cpu_count() or 1)
     return max(1, min(n, n_pages))
 
 
