@@ -324,14 +324,17 @@ def env_values(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return out
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, error: type[Exception] = SettingsError,
+              unreadable: str = "cannot read the settings file") -> dict[str, Any]:
+    """Return a TOML file's content, or raise ``error`` in one line naming the file (``unreadable``
+    says what could not be read; check.config reads its thresholds file with its own error)."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot read the settings file ({exc.strerror or exc})") from None
+        raise error(f"{path}: {unreadable} ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+        raise error(f"{path}: not valid TOML ({exc})") from None
 
 
 def settings_table(doc: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
@@ -352,7 +355,7 @@ def read_file(path: Path, ignore: Collection[str] = ()) -> dict[str, Any]:
 
     A relative ``grammar_folder`` is taken relative to the file's folder.
     """
-    table = {k: v for k, v in settings_table(_read_toml(path), path).items() if k not in RESERVED | set(ignore)}
+    table = {k: v for k, v in settings_table(read_toml(path), path).items() if k not in RESERVED | set(ignore)}
     folder = table.get("grammar_folder")
     if isinstance(folder, str):
         table["grammar_folder"] = str((path.parent / folder) if not Path(folder).is_absolute() else Path(folder))
@@ -373,7 +376,7 @@ def find_pyproject(cwd: Path | None = None) -> Path | None:
             continue
         if "tthc-extract" not in text:
             continue
-        tool = _read_toml(p).get("tool")
+        tool = read_toml(p).get("tool")
         if isinstance(tool, Mapping) and "tthc-extract" in tool:
             return p
     return None

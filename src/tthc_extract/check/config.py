@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from tthc_extract.check.compare import ROW_FIELDS
-from tthc_extract.settings import ExtractSettings, find_pyproject
+from tthc_extract.settings import ExtractSettings, find_pyproject, read_toml
 
 TABLE_PATH = ("tool", "tthc-extract", "check")
 
@@ -159,13 +159,7 @@ class CheckConfig:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """Return a TOML file's content or raise ConfigError naming the file."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    return read_toml(path, ConfigError, "cannot read")
 
 
 def _check_table(doc: dict[str, Any], explicit: bool) -> Mapping[str, Any]:
