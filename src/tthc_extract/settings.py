@@ -74,6 +74,7 @@ DEFAULT_MIN_COLUMN_GAP = 3.0
 # Tesseract 5's names for its dot-product routines ("native" = its own choice for this CPU).
 DotProduct = Literal["native", "generic", "avx", "avx2", "avx512", "fma", "neon", "std::inner_product"]
 DOTPRODUCT_PATHS = frozenset(get_args(DotProduct))
+OcrEngine = Literal["auto", "library", "program"]
 
 # -- environment variables: overrides that existed before the settings object ----------------------
 OCR_WORKERS_ENV = "TTHC_OCR_WORKERS"
@@ -94,7 +95,7 @@ TABLE_PATH = ("tool", "tthc-extract")  # the settings' table in a pyproject.toml
 RESERVED = frozenset({"check"})  # tables of [tool.tthc-extract] read by others (check's thresholds)
 # Settings that change how fast or where a document is read, never what its output holds: left
 # out of the output digest (a batch re-reads a document when the others change).
-RUN_ONLY = frozenset({"ocr_workers", "jobs", "document_timeout", "soffice_timeout", "tesseract", "soffice",
+RUN_ONLY = frozenset({"ocr_workers", "ocr_engine", "jobs", "document_timeout", "soffice_timeout", "tesseract", "soffice",
                       "soffice_netns", "grammar_folder", "limits.memory_bytes"})
 
 
@@ -162,6 +163,11 @@ class ExtractSettings(BaseModel):
         default=DEFAULT_SOFFICE_TIMEOUT, gt=0, description="Seconds one LibreOffice conversion (.doc, .odt, .rtf) may take.")
     tesseract: str = Field(
         default=DEFAULT_TESSERACT, min_length=1, description="The Tesseract program: a name on PATH or a path.")
+    ocr_engine: OcrEngine = Field(
+        default="auto",
+        description="How Tesseract is run: library (libtesseract in this process, the model loaded once "
+                    "per thread), program (one tesseract process per call), auto (the library when it "
+                    "loads and `tesseract` is the default program, else the program). Same reading.")
     tesseract_dotproduct: DotProduct | None = Field(
         default=None,
         description="Tesseract's dot-product routine. Unset: avx2 where the CPU has it, else generic, so "

@@ -1,7 +1,8 @@
 """Stopping `tthc-extract extract` while Tesseract or LibreOffice runs ends every process it started.
 
 A real batch is started on slow inputs (scans, a large Word-HTML .doc) after fast ones; once the
-slow ones are being read (a tesseract or soffice.bin process under the batch), it gets Ctrl-C
+slow ones are being read (a tesseract or soffice.bin process under the batch, or a worker that has
+loaded libtesseract), it gets Ctrl-C
 (SIGINT to the process group, as a terminal sends it), SIGTERM (to the driver only, as a job
 scheduler sends it) or SIGKILL. Every process found under the batch just before must be gone
 within STOP_SECONDS of the signal, measured from it; the waits before the signal are generous,
@@ -37,15 +38,16 @@ from .corpus import QB, QN, TG, copy_sample, temporaries
 STOP_SECONDS = 2.0  # the requirement: nothing the batch started runs this long after the signal
 STARTUP_SECONDS = 240.0  # the batch may take this long to reach the state a test stops it in
 FAST = 2  # plain-text plans read before the slow inputs
+LIBRARY = "libtesseract"  # Tesseract run in the workers themselves (ocr_engine: library), not as a program
 needs_soffice = pytest.mark.skipif(
     find_soffice() is None and not os.environ.get("CI"), reason="LibreOffice (soffice) is not installed"
 )
 
 
-def _start(src: Path, out: Path, tmp: Path) -> subprocess.Popen[str]:
+def _start(src: Path, out: Path, tmp: Path, *options: str) -> subprocess.Popen[str]:
     """Start `tthc-extract extract SRC -o OUT` with two workers and TMPDIR=TMP, in a session of its own."""
     tmp.mkdir(exist_ok=True)
-    cmd = [sys.executable, "-m", "tthc_extract.cli", "extract", str(src), "-o", str(out), "-q", "-j", "2"]
+    cmd = [sys.executable, "-m", "tthc_extract.cli", "extract", str(src), "-o", str(out), "-q", "-j", "2", *options]
     return subprocess.Popen(cmd, env={**os.environ, "TMPDIR": str(tmp)}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -65,25 +67,37 @@ def _wait_for(proc: subprocess.Popen[str], ready: Callable[[], bool], what: str)
         time.sleep(0.05)
 
 
+def _runs(p: Proc, program: str) -> bool:
+    """Return whether process ``p`` is ``program``, or for LIBRARY, has loaded libtesseract (OCR in a worker)."""
+    if program != LIBRARY:
+        return p.comm == program
+    try:
+        return "libtesseract" in Path(f"/proc/{p.pid}/maps").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+
+
 def _reading(proc: subprocess.Popen[str], out: Path, program: str) -> None:
     """Wait until the fast inputs are extracted and ``program`` runs under the batch."""
     _wait_for(proc, lambda: len(list(out.glob("a*.txt.json"))) == FAST
-              and any(p.comm == program for p in procs.descendants(proc.pid)),
+              and any(_runs(p, program) for p in procs.descendants(proc.pid)),
               f"{FAST} outputs and a running {program}")
 
 
-def _is_driver_helper(p: Proc) -> bool:
-    """Return whether ``p`` is multiprocessing's fork server or resource tracker (see the module's docstring)."""
+def _is_driver_helper(p: Proc, driver: int) -> bool:
+    """Return whether ``p`` is multiprocessing's fork server or resource tracker (see the module's
+    docstring): a child of the driver with their command line (the workers, forked by the fork
+    server, have its command line too, but are not the driver's children)."""
     line = procs.cmdline(p.pid)
-    return "multiprocessing.forkserver" in line or "multiprocessing.resource_tracker" in line
+    return p.ppid == driver and ("multiprocessing.forkserver" in line or "multiprocessing.resource_tracker" in line)
 
 
 def _stop(proc: subprocess.Popen[str], how: str, program: str) -> tuple[str, str]:
     """Stop the batch ``how``; check that all it started is gone in time; return its stdout and stderr."""
     before = procs.descendants(proc.pid)
-    helpers = [p for p in before if _is_driver_helper(p)]
+    helpers = [p for p in before if _is_driver_helper(p, proc.pid)]
     started = [p for p in before if p not in helpers]
-    assert any(p.comm == program for p in procs.running(started)), before
+    assert any(_runs(p, program) for p in procs.running(started)), before
     try:
         if how.startswith("ctrl-c"):
             os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole foreground group
@@ -125,15 +139,17 @@ def _check_kept(out: Path, tmp: Path) -> None:
 
 
 @needs_proc
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_stop_during_ocr_ends_workers_and_tesseract(tmp_path: Path, how: str) -> None:
+@pytest.mark.parametrize(("how", "engine"), [("ctrl-c", "program"), ("sigterm", "program"),
+                                             ("ctrl-c", "library"), ("sigterm", "library")])
+def test_stop_during_ocr_ends_workers_and_tesseract(tmp_path: Path, how: str, engine: str) -> None:
     src, out, tmp = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
     _fast_inputs(src)
     for i, plan in enumerate((QB, QN, TG)):  # 11 to 16 scanned pages each: minutes of OCR
         copy_sample(src / f"s{i}.scan.pdf", f"{plan}.scan.pdf")
-    proc = _start(src, out, tmp)
-    _reading(proc, out, "tesseract")
-    stdout, stderr = _stop(proc, how, "tesseract")
+    proc = _start(src, out, tmp, "--set", f"ocr_engine={engine}")
+    program = "tesseract" if engine == "program" else LIBRARY
+    _reading(proc, out, program)
+    stdout, stderr = _stop(proc, how, program)
     assert proc.returncode == 130, stderr
     assert "interrupted: 3 document(s) not done" in stderr
     assert stdout.startswith(f"{FAST + 3} file(s): {FAST} extracted, 0 failed;")
@@ -146,8 +162,8 @@ def test_second_ctrl_c_interrupts_at_once(tmp_path: Path) -> None:
     _fast_inputs(src)
     copy_sample(src / "s0.scan.pdf", f"{TG}.scan.pdf")
     proc = _start(src, out, tmp)
-    _reading(proc, out, "tesseract")
-    _, stderr = _stop(proc, "ctrl-c twice", "tesseract")
+    _reading(proc, out, LIBRARY)
+    _, stderr = _stop(proc, "ctrl-c twice", LIBRARY)
     assert proc.returncode in (130, -signal.SIGINT), stderr
     assert "Traceback" not in stderr
     m = Manifest.load(out)  # what finished is recorded, whatever the second Ctrl-C cut short

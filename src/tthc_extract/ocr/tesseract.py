@@ -1,8 +1,10 @@
 """Run the Tesseract binary on a page image and read its hOCR output (words, boxes, confidences).
 
-We call the ``tesseract`` program as a child process (no pytesseract), through
-:func:`tthc_extract.children.run`, which ends it when the batch stops: one call per page, the
-image piped on stdin as uncompressed PGM, hOCR on stdout. hOCR rather than TSV because it
+Tesseract runs in this process through libtesseract (:mod:`tthc_extract.ocr.tesslib`: the model
+loaded once per thread, not once per call) or, when that cannot be had or the ``ocr_engine``
+setting says so, as the ``tesseract`` program (no pytesseract), through
+:func:`tthc_extract.children.run`, which ends it when the batch stops: the image piped on stdin as
+uncompressed PGM, hOCR on stdout. Both read the same words (tests/ocr/test_tesslib.py). hOCR rather than TSV because it
 also gives each text line's baseline and font size estimate (``x_size``), which the layout needs
 to rebuild font-like word boxes. The binary and the language models are the settings' ``tesseract``
 and ``ocr_languages`` (settings.current). Tesseract's OpenMP threads are limited to one per process
@@ -35,7 +37,8 @@ import regex as re
 
 from tthc_extract import children
 from tthc_extract.errors import MissingToolError
-from tthc_extract.settings import current
+from tthc_extract.ocr import tesslib
+from tthc_extract.settings import DEFAULT_TESSERACT, current
 
 INSTALL_HINT = "install it with: apt-get install -y tesseract-ocr tesseract-ocr-vie"
 TIMEOUT_S = 300  # one page never takes this long; a hung process must not hang a batch
@@ -241,16 +244,41 @@ def detect_turn(gray: np.ndarray, dpi: int, source: str = "") -> int | None:
     return int(turn.group(1)) % 360
 
 
+def use_library(source: str = "") -> bool:
+    """Return whether Tesseract runs in this process (:mod:`tthc_extract.ocr.tesslib`) rather than as
+    a program: the ``ocr_engine`` setting; ``auto`` takes the library when it loads and the
+    ``tesseract`` setting names the default program. Raises MissingToolError when ``library`` is
+    asked for and cannot be had."""
+    s = current()
+    if s.ocr_engine == "program" or (s.ocr_engine == "auto" and s.tesseract != DEFAULT_TESSERACT):
+        return False
+    why = tesslib.available()
+    if why and s.ocr_engine == "library":
+        raise MissingToolError(source or "libtesseract", f"ocr_engine is 'library' but {why}")
+    return not why
+
+
+def _library_dotproduct() -> str:
+    """Return the dot-product routine the library is given ('' = its own choice, like the program's 'native')."""
+    path = dot_product_path()
+    return "" if path == "native" else path
+
+
 def run_tesseract(gray: np.ndarray, dpi: int, source: str = "", psm: int = 3) -> list[OcrWord]:
-    """Given a grayscale page image and its resolution, return the words Tesseract reads on it.
+    """Given a grayscale page image and its resolution, return the words Tesseract reads on it
+    (in this process or by the program: :func:`use_library`; the same words either way).
 
     Raises MissingToolError when Tesseract or its Vietnamese model is missing.
     """
     binary = check_tesseract(source)
+    declared = max(dpi, MIN_DECLARED_DPI)
+    if use_library(source):
+        with tesslib.engine(current().ocr_languages, _library_dotproduct()) as eng:
+            return parse_hocr(eng.hocr(gray, declared, psm, TIMEOUT_S))
     ok, buf = cv2.imencode(".pgm", gray)
     if not ok:  # pragma: no cover - encoding a uint8 array does not fail
         raise ValueError("cannot encode page image")
-    cmd = [binary, "stdin", "stdout", "-l", current().ocr_languages, "--psm", str(psm), "--dpi", str(max(dpi, MIN_DECLARED_DPI)),
+    cmd = [binary, "stdin", "stdout", "-l", current().ocr_languages, "--psm", str(psm), "--dpi", str(declared),
            *_fixed_path_args(), "hocr"]
     try:
         proc = children.run(cmd, input=buf.tobytes(), env=_env(), timeout=TIMEOUT_S)
