@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,22 +180,25 @@ def _ocr_pages(images: Iterable[PageImage], source: str, n_pages: int) -> list[P
     """OCR pages in parallel threads; return the results in page order.
 
     Pages are pulled from ``images`` (rendered lazily) only as threads free up, so at most
-    ``n`` page images are held at once, however many pages the document has.
+    ``n`` page images are held at once, however many pages the document has. A new page starts
+    as soon as any running page is done, not the oldest: waiting for the oldest left threads idle
+    behind a slow page (a dense table page takes three times a letter page).
     """
     check_tesseract(source)
     n = _workers(n_pages)
     if n == 1:
         return [ocr_page(im, source) for im in images]
-    results: list[PageResult] = []
+    done: list[PageResult] = []
     with ThreadPoolExecutor(max_workers=n) as pool:
-        running: deque[Future[PageResult]] = deque()
+        running: set[Future[PageResult]] = set()
         for im in images:
             if len(running) >= n:
-                results.append(running.popleft().result())
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                done.extend(f.result() for f in finished)
             ctx = contextvars.copy_context()  # the settings in force follow the page into its thread
-            running.append(pool.submit(ctx.run, ocr_page, im, source))
-        results.extend(f.result() for f in running)
-    return results
+            running.add(pool.submit(ctx.run, ocr_page, im, source))
+        done.extend(f.result() for f in running)
+    return sorted(done, key=lambda r: r.page.number)
 
 
 def _downscaled(im: PageImage) -> list[Warning]:
