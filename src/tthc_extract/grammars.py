@@ -61,16 +61,24 @@ def load(name: str) -> dict[str, Any]:
     return _load(grammar_dir(), name)
 
 
+# The key of the grammar folder in force in the caches below is the setting itself (None: the
+# package's own), not grammar_dir(): these caches are looked up tens of thousands of times a plan,
+# and None hashes in C where a Path hashes in Python. A folder given that is the package's own
+# only costs a second, identical, set of entries.
+
+
 def cache(fn: Callable[[], T]) -> Callable[[], T]:
     """``functools.cache`` for a function compiling a grammar: one result per grammar folder."""
-    memo: dict[Path, T] = {}
+    memo: dict[Path | None, T] = {}
 
     @functools.wraps(fn)
     def get() -> T:
-        folder = grammar_dir()
-        if folder not in memo:
-            memo[folder] = fn()
-        return memo[folder]
+        folder = _FOLDER.get()  # the memo key (see the note above)
+        try:
+            return memo[folder]
+        except KeyError:
+            memo[folder] = result = fn()
+            return result
 
     return get
 
@@ -79,14 +87,14 @@ def lru_cache(maxsize: int) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """``functools.lru_cache`` for a function whose results depend on the grammars: keyed by folder too."""
 
     def decorate(fn: Callable[P, T]) -> Callable[P, T]:
-        def by_folder(folder: Path, *args: Any, **kwargs: Any) -> T:
+        def by_folder(folder: Path | None, *args: Any, **kwargs: Any) -> T:
             return fn(*args, **kwargs)
 
         keyed: Callable[..., T] = functools.lru_cache(maxsize=maxsize)(by_folder)
 
         @functools.wraps(fn)
         def get(*args: P.args, **kwargs: P.kwargs) -> T:
-            return keyed(grammar_dir(), *args, **kwargs)
+            return keyed(_FOLDER.get(), *args, **kwargs)  # the folder key: see the note above
 
         return get
 

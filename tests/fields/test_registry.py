@@ -9,6 +9,7 @@ different bodies (a merge).
 from __future__ import annotations
 
 import json
+import shutil
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -219,3 +220,17 @@ def test_corpus_merges_no_different_bodies() -> None:
     for a, b in apart:
         ba, bb = lookup(a), lookup(b)
         assert ba is None or bb is None or ba.id != bb.id, (a, b)
+
+
+def test_key_follows_the_grammar_folder(tmp_path: Path) -> None:
+    # agency_key is cached: per grammar folder, so another folder's abbreviations give another key
+    folder = tmp_path / "grammars"
+    shutil.copytree(grammars.package_dir(), folder)
+    agencies = folder / "agencies.toml"
+    text = agencies.read_text(encoding="utf-8")
+    agencies.write_text(text.replace('expansion = "Ủy ban nhân dân"', 'expansion = "Ban thử nghiệm"', 1),
+                        encoding="utf-8")
+    assert agency_key("UBND tỉnh") == "ủy ban nhân dân"
+    with grammars.using(folder):
+        assert agency_key("UBND tỉnh") == "ban thử nghiệm"
+    assert agency_key("UBND tỉnh") == "ủy ban nhân dân"

@@ -54,9 +54,15 @@ class _Registry:
     provinces: dict[str, Province]  # by case-folded name or variant
 
 
+# Punctuation and symbols (_fold) and one innermost parenthesis (agency_key), compiled once: the
+# module-level re functions look their pattern up in regex's cache at every call.
+_PUNCT = re.compile(r"[\p{P}\p{S}]+")
+_INNER_PARENS = re.compile(r"\([^()]*\)")
+
+
 def _fold(text: str) -> str:
     """Return ``text`` case-folded and tone marks unified, with its punctuation as single spaces."""
-    text = re.sub(r"[\p{P}\p{S}]+", " ", normalize_chars(text).casefold())
+    text = _PUNCT.sub(" ", normalize_chars(text).casefold())
     return " ".join(text.split())
 
 
@@ -91,13 +97,18 @@ def _registry() -> _Registry:
     )
 
 
+@grammars.lru_cache(16384)
 def agency_key(name: str) -> str:
-    """Return the key a name is matched by: expanded, folded, without remarks and qualifiers."""
+    """Return the key a name is matched by: expanded, folded, without remarks and qualifiers.
+
+    Cached: resolve() asks for the key of every agency of a plan twice (its document alias, its
+    body), and the same names come back row after row.
+    """
     reg = _registry()
     text = canonical_name(name)
     prev = None
     while prev != text:  # innermost parentheses first
-        prev, text = text, re.sub(r"\([^()]*\)", " ", text)
+        prev, text = text, _INNER_PARENS.sub(" ", text)
     key = reg.leading.sub("", _fold(text))
     prev = None
     while prev != key:

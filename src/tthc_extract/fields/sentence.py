@@ -121,8 +121,11 @@ def _clause_end(text: str, region: tuple[int, int], g: _Grammar) -> int:
     return len(text[:end].rstrip(" ,;:."))
 
 
+@grammars.lru_cache(8192)
 def noun_phrase_end(text: str) -> int:
     """Given text starting with an agency's name, return where its noun phrase ends (0: none).
+
+    Cached: segment.prose asks again for the same sentences (an item's verdict, then its task).
 
     The phrase goes on over nouns, capitalised words, numbers, "," / "và" before another noun,
     parentheses, [subjects].np_words and passive participles; it ends at a role word, a verb of
@@ -203,8 +206,11 @@ def strip_label(text: str) -> str:
     return text[m.end():] if m is not None and not match_head(text) else text
 
 
+@grammars.lru_cache(8192)
 def subject_clause(text: str) -> tuple[str, int]:
     """Given a sentence, return (its subject with the role words after it, where that clause ends).
+
+    Cached, as noun_phrase_end.
 
     "Giao Văn phòng UBND tỉnh chủ trì, phối hợp với một số sở, ban, ngành liên quan thành lập
     Đoàn" -> ("Văn phòng UBND tỉnh chủ trì, phối hợp với một số sở, ban, ngành liên quan", ...).
