@@ -120,12 +120,14 @@ def stroke_widths(gray: np.ndarray, words: Sequence[OcrWord]) -> list[float]:
     """Return each word's stroke thickness: the mean distance (pixels) of its ink to the page
     (the box's edge counts as page: the box is framed by one pixel of it)."""
     out: list[float] = []
+    grey8 = gray.dtype == np.uint8  # then "< INK_LEVEL" is "<= INK_LEVEL - 1", which cv2.threshold does faster
     for w in words:
         crop = gray[max(w.top, 0):w.bottom, max(w.left, 0):w.right]
         if crop.size == 0:
             out.append(0.0)
             continue
-        inside = (crop < INK_LEVEL).astype(np.uint8)
+        inside = (cv2.threshold(crop, INK_LEVEL - 1, 1, cv2.THRESH_BINARY_INV)[1] if grey8
+                  else (crop < INK_LEVEL).astype(np.uint8))
         if not cv2.countNonZero(inside):
             out.append(0.0)
             continue
