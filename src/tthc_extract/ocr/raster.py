@@ -295,9 +295,9 @@ def sharpen(gray: np.ndarray, dpi: float) -> np.ndarray:
     """
     blur = cv2.GaussianBlur(gray, (0, 0), max(SHARPEN_SIGMA_IN * dpi, 0.5))
     out = cv2.addWeighted(gray, 1.0 + SHARPEN_AMOUNT, blur, -SHARPEN_AMOUNT, 0)
-    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    np.maximum(out, np.uint8(min(int(level) + 1, 255)), out=out, where=gray > level)
-    return out
+    level, light = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)  # light: gray > level
+    floor = np.minimum(light, np.uint8(min(int(level) + 1, 255)))  # that lightness on light pixels, 0 on ink
+    return np.maximum(out, floor, out=out)
 
 
 _TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
