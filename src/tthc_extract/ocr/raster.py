@@ -225,13 +225,18 @@ def ink_mask(bgr: np.ndarray) -> np.ndarray:
     return _ink_mask(hi, chroma)
 
 
+def _above(img: np.ndarray, level: int) -> np.ndarray:
+    """Return the mask (255) of the pixels of a grey image above ``level``."""
+    return cv2.threshold(img, level, 255, cv2.THRESH_BINARY)[1]
+
+
 def _ink_mask(hi: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     """Return the coloured-ink mask from the brightest channel and the chroma."""
-    strong = ((chroma > INK_CHROMA) & (hi > INK_MIN_VALUE)).astype(np.uint8) * 255
-    if not strong.any():
+    strong = cv2.bitwise_and(_above(chroma, INK_CHROMA), _above(hi, INK_MIN_VALUE))
+    if not cv2.countNonZero(strong):
         return strong
     near = cv2.dilate(strong, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * RIM_PX + 1, 2 * RIM_PX + 1)))
-    return ((near > 0) & (chroma > RIM_CHROMA)).astype(np.uint8) * 255
+    return cv2.bitwise_and(near, _above(chroma, RIM_CHROMA))
 
 
 def remove_ink(bgr: np.ndarray) -> np.ndarray:
@@ -243,9 +248,9 @@ def remove_ink(bgr: np.ndarray) -> np.ndarray:
     """
     hi, chroma = _channels(bgr)
     mask = _ink_mask(hi, chroma)
-    if mask.any():
+    if cv2.countNonZero(mask):
         paper = int(np.median(hi[::4, ::4]))  # the page is mostly paper
-        hi[mask > 0] = paper
+        np.putmask(hi, mask, np.uint8(paper))
     return hi
 
 
