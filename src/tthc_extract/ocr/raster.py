@@ -276,10 +276,11 @@ def estimate_skew(gray: np.ndarray, dpi: float) -> float:
     f = min(1.0, SKEW_WORK_DPI / dpi)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
     _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    ys, xs = np.nonzero(bw)
-    if len(ys) < 100:
+    points = cv2.findNonZero(bw)  # (x, y) of the ink, in the order of np.nonzero but faster
+    if points is None or len(points) < 100:
         return 0.0
-    ys_f, xs_f = ys.astype(np.float64), xs.astype(np.float64)
+    points = points.reshape(-1, 2)
+    ys_f, xs_f = points[:, 1].astype(np.float64), points[:, 0].astype(np.float64)
     h = int(small.shape[0] + small.shape[1]) + 2
 
     def best(cands: np.ndarray) -> float:
