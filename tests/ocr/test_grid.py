@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from tthc_extract.ocr.grid import find_grids
+from tthc_extract.ocr.grid import components, find_grids
 from tthc_extract.ocr.raster import PageImage, estimate_skew, remove_ink, rotate
 
 from .conftest import draw_words, needs_font
@@ -68,3 +68,22 @@ def test_underlined_bold_text_is_no_table() -> None:
     img = draw_words([(40, 20, "Độc lập - Tự do - Hạnh phúc")], (1200, 140), font, 56)
     cv2.line(img, (40, 100), (1100, 100), 0, 3)
     assert find_grids(img, 300)[0] == []
+
+
+def test_components_match_opencv_stats() -> None:
+    """components() gives OpenCV's labels and per-label stats (x, y, w, h, area), for blobs that
+    touch the image's edges, nest in others' holes and meet only diagonally, in both connectivities."""
+    rng = np.random.default_rng(7)
+    img = ((rng.random((120, 97)) > 0.7) * 255).astype(np.uint8)
+    cv2.rectangle(img, (10, 10), (60, 60), 255, 2)
+    img[30:40, 30:40] = 255
+    img[0, :] = 255
+    img[:, -1] = 255
+    for mask in (img, 255 - img, np.zeros((5, 7), np.uint8)):
+        for connectivity in (4, 8):
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
+            n2, labels2, stats2 = components(mask, connectivity)
+            assert n2 == n
+            assert np.array_equal(labels2, labels)
+            assert np.array_equal(stats2[1:], stats[1:])
+            assert not stats2[0].any()

@@ -117,11 +117,24 @@ def to_layout_words(words: Sequence[OcrWord], scale: float) -> list[PlacedWord]:
 
 
 def stroke_widths(gray: np.ndarray, words: Sequence[OcrWord]) -> list[float]:
-    """Return each word's stroke thickness: the mean distance (pixels) of its ink to the page."""
+    """Return each word's stroke thickness: the mean distance (pixels) of its ink to the page
+    (the box's edge counts as page: the box is framed by one pixel of it)."""
     out: list[float] = []
+    grey8 = gray.dtype == np.uint8  # then "< INK_LEVEL" is "<= INK_LEVEL - 1", which cv2.threshold does faster
     for w in words:
-        ink = np.pad((gray[max(w.top, 0):w.bottom, max(w.left, 0):w.right] < INK_LEVEL).astype(np.uint8), 1)
-        out.append(float(cv2.distanceTransform(ink, cv2.DIST_L2, 3)[ink > 0].mean()) if ink.any() else 0.0)
+        crop = gray[max(w.top, 0):w.bottom, max(w.left, 0):w.right]
+        if crop.size == 0:
+            out.append(0.0)
+            continue
+        inside = (cv2.threshold(crop, INK_LEVEL - 1, 1, cv2.THRESH_BINARY_INV)[1] if grey8
+                  else (crop < INK_LEVEL).astype(np.uint8))
+        if not cv2.countNonZero(inside):
+            out.append(0.0)
+            continue
+        ink = cv2.copyMakeBorder(inside, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+        dist = cv2.distanceTransform(ink, cv2.DIST_L2, 3)[ink > 0]
+        # ndarray.mean's own arithmetic (a float32 sum over an intp count), without its overhead
+        out.append(float(dist.dtype.type(np.add.reduce(dist) / np.intp(dist.size))))
     return out
 
 

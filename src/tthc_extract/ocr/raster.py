@@ -225,13 +225,18 @@ def ink_mask(bgr: np.ndarray) -> np.ndarray:
     return _ink_mask(hi, chroma)
 
 
+def _above(img: np.ndarray, level: int) -> np.ndarray:
+    """Return the mask (255) of the pixels of a grey image above ``level``."""
+    return cv2.threshold(img, level, 255, cv2.THRESH_BINARY)[1]
+
+
 def _ink_mask(hi: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     """Return the coloured-ink mask from the brightest channel and the chroma."""
-    strong = ((chroma > INK_CHROMA) & (hi > INK_MIN_VALUE)).astype(np.uint8) * 255
-    if not strong.any():
+    strong = cv2.bitwise_and(_above(chroma, INK_CHROMA), _above(hi, INK_MIN_VALUE))
+    if not cv2.countNonZero(strong):
         return strong
     near = cv2.dilate(strong, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * RIM_PX + 1, 2 * RIM_PX + 1)))
-    return ((near > 0) & (chroma > RIM_CHROMA)).astype(np.uint8) * 255
+    return cv2.bitwise_and(near, _above(chroma, RIM_CHROMA))
 
 
 def remove_ink(bgr: np.ndarray) -> np.ndarray:
@@ -243,18 +248,21 @@ def remove_ink(bgr: np.ndarray) -> np.ndarray:
     """
     hi, chroma = _channels(bgr)
     mask = _ink_mask(hi, chroma)
-    if mask.any():
+    if cv2.countNonZero(mask):
         paper = int(np.median(hi[::4, ::4]))  # the page is mostly paper
-        hi[mask > 0] = paper
+        np.putmask(hi, mask, np.uint8(paper))
     return hi
 
 
 def _profile_score(ys: np.ndarray, xs: np.ndarray, angle_deg: float, height: int) -> float:
-    """Return how sharp the row profile of ink points is when the page is turned by ``angle``."""
+    """Return how sharp the row profile of ink points is when the page is turned by ``angle``
+    (the sum of squared differences between neighbouring rows' ink counts; computed in place:
+    the point arrays are the page's ink, 40 angles are tried)."""
     a = math.radians(angle_deg)
-    proj = ys * math.cos(a) - xs * math.sin(a)
-    proj = (proj - proj.min()).astype(np.int64)
-    hist = np.bincount(proj, minlength=height)
+    proj = ys * math.cos(a)
+    proj -= xs * math.sin(a)
+    proj -= proj.min()
+    hist = np.bincount(proj.astype(np.int64), minlength=height)
     d = np.diff(hist.astype(np.float64))
     return float(np.dot(d, d))
 
@@ -268,10 +276,11 @@ def estimate_skew(gray: np.ndarray, dpi: float) -> float:
     f = min(1.0, SKEW_WORK_DPI / dpi)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
     _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    ys, xs = np.nonzero(bw)
-    if len(ys) < 100:
+    points = cv2.findNonZero(bw)  # (x, y) of the ink, in the order of np.nonzero but faster
+    if points is None or len(points) < 100:
         return 0.0
-    ys_f, xs_f = ys.astype(np.float64), xs.astype(np.float64)
+    points = points.reshape(-1, 2)
+    ys_f, xs_f = points[:, 1].astype(np.float64), points[:, 0].astype(np.float64)
     h = int(small.shape[0] + small.shape[1]) + 2
 
     def best(cands: np.ndarray) -> float:
@@ -292,10 +301,9 @@ def sharpen(gray: np.ndarray, dpi: float) -> np.ndarray:
     """
     blur = cv2.GaussianBlur(gray, (0, 0), max(SHARPEN_SIGMA_IN * dpi, 0.5))
     out = cv2.addWeighted(gray, 1.0 + SHARPEN_AMOUNT, blur, -SHARPEN_AMOUNT, 0)
-    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    light = gray > level
-    out[light] = np.maximum(out[light], np.uint8(min(int(level) + 1, 255)))
-    return out
+    level, light = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)  # light: gray > level
+    floor = np.minimum(light, np.uint8(min(int(level) + 1, 255)))  # that lightness on light pixels, 0 on ink
+    return np.maximum(out, floor, out=out)
 
 
 _TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,7 @@ class Lexicon:
     noise_prefix: re.Pattern[str]  # specks stuck to the front of a word
     noise_suffix: re.Pattern[str]  # specks stuck to the end of a row number
     max_words: int
+    phrase_lengths: dict[str, tuple[int, ...]]  # folded first word -> word counts of its phrases (2+, longest first)
     phrase_max_conf: float
     word_max_conf: float
 
@@ -196,6 +198,17 @@ def _split_pass(words: Sequence[OcrWord]) -> list[OcrWord]:
     return out
 
 
+def _phrase_lengths(phrases: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Return, per first word of the phrase keys, the word counts of the phrases it starts
+    (two or more words, longest first): the only run lengths worth looking up at such a word."""
+    out: dict[str, set[int]] = {}
+    for key in phrases:
+        words = key.split(" ")
+        if len(words) >= 2:
+            out.setdefault(words[0], set()).add(len(words))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
 @grammars.cache
 def lexicon() -> Lexicon:
     """Return the repair lexicon built from grammars/ocr_lexicon.toml (and borrowed phrases)."""
@@ -231,6 +244,7 @@ def lexicon() -> Lexicon:
         noise_prefix=re.compile(g["noise"]["prefix"]),
         noise_suffix=re.compile(g["noise"].get("suffix", "(?!)")),
         max_words=max((len(k.split()) for k in phrases), default=2),
+        phrase_lengths=_phrase_lengths(phrases),
         phrase_max_conf=float(rep.get("phrase_max_conf", 1.01)),
         word_max_conf=float(rep.get("word_max_conf", 0.95)),
     )
@@ -271,6 +285,7 @@ def reading_chains(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
             cur.append(b)
         segs.append(cur)
     segs.sort(key=lambda sg: (min(w.top for w in sg), sg[0].left))
+    tops = [min(w.top for w in sg) for sg in segs]
     taken: set[int] = set()
     chains: list[list[OcrWord]] = []
     for i, sg in enumerate(segs):
@@ -279,7 +294,7 @@ def reading_chains(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
         chain = list(sg)
         cur = sg
         while True:
-            nxt = _below(segs, cur, taken, i)
+            nxt = _below(segs, tops, cur, taken, i)
             if nxt is None:
                 break
             taken.add(nxt)
@@ -289,36 +304,47 @@ def reading_chains(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
     return chains
 
 
-def _below(segs: Sequence[list[OcrWord]], seg: list[OcrWord], taken: set[int], start: int) -> int | None:
-    """Return the index of the free segment right under ``seg`` (overlapping it), or None."""
+def _below(segs: Sequence[list[OcrWord]], tops: Sequence[int], seg: list[OcrWord], taken: set[int],
+           start: int) -> int | None:
+    """Return the index of the free segment right under ``seg`` (overlapping it), or None.
+
+    ``segs`` are sorted by their ``tops``, so the segments starting low enough are found by
+    bisection, the first free one overlapping ``seg`` is the highest, and the search ends at
+    the first segment starting too far below."""
     x0, x1 = seg[0].left, seg[-1].right
     bottom = max(w.bottom for w in seg)
     size = max(max(w.x_size, float(w.height)) for w in seg)
-    best: int | None = None
-    for j in range(start + 1, len(segs)):
+    for j in range(bisect_right(tops, bottom - 0.3 * size, start + 1), len(segs)):
+        if tops[j] - bottom > LINE_GAP * size:
+            break
         if j in taken:
             continue
         other = segs[j]
-        top = min(w.top for w in other)
-        if top <= bottom - 0.3 * size or top - bottom > LINE_GAP * size:
-            continue
         if other[0].left < x1 and other[-1].right > x0:
-            if best is None or top < min(w.top for w in segs[best]):
-                best = j
-    return best
+            return j
+    return None
 
 
 def _phrase_pass(words: list[OcrWord], lex: Lexicon) -> None:
-    """Re-accent runs of words that spell a lexicon phrase with the wrong diacritics (in place)."""
+    """Re-accent runs of words that spell a lexicon phrase with the wrong diacritics (in place).
+
+    Each word is split into punctuation and core once (again only after it is re-accented), and
+    only the run lengths of the phrases starting with a word's folded core are tried at it.
+    """
+    parts = [_split(w.text) for w in words]
     for i in range(len(words)):
-        for n in range(min(lex.max_words, len(words) - i), 1, -1):
-            run = words[i:i + n]
-            parts = [_split(w.text) for w in run]
-            cores = [c for _, c, _ in parts]
+        first = parts[i][1]
+        if not first.isalpha():  # no run from here has only letters in its cores
+            continue
+        for n in lex.phrase_lengths.get(fold(first), ()):
+            if n > min(lex.max_words, len(words) - i):
+                continue
+            run, run_parts = words[i:i + n], parts[i:i + n]
+            cores = [c for _, c, _ in run_parts]
             if not all(c.isalpha() for c in cores):
                 continue
             # Punctuation may only stand before the first word and after the last.
-            if any(post for _, _, post in parts[:-1]) or any(pre for pre, _, _ in parts[1:]):
+            if any(post for _, _, post in run_parts[:-1]) or any(pre for pre, _, _ in run_parts[1:]):
                 continue
             variants = lex.phrases.get(_phrase_key(cores))
             if variants is None:
@@ -327,8 +353,9 @@ def _phrase_pass(words: list[OcrWord], lex: Lexicon) -> None:
             if current in variants or len(variants) != 1 or min(w.conf for w in run) >= lex.phrase_max_conf:
                 break
             proper = next(iter(variants)).split()
-            for w, (pre, core, post), p in zip(run, parts, proper, strict=True):
+            for k, (w, (pre, core, post), p) in enumerate(zip(run, run_parts, proper, strict=True)):
                 w.text = pre + _accent_like(core, p) + post
+                parts[i + k] = _split(w.text)
             break
 
 
