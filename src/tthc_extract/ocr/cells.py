@@ -93,9 +93,17 @@ def _ink_box(gray: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> _C
     return _Cut(x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
 
 
-def _words_in(box: tuple[int, int, int, int], words: Sequence[OcrWord]) -> list[int]:
-    """Return the indexes of the words whose centre lies in ``box``."""
-    return [i for i, w in enumerate(words) if w.centred_in(box)]
+def _centres(words: Sequence[OcrWord]) -> np.ndarray:
+    """Return the centres of the words' boxes, one (x, y) row per word (as OcrWord.centred_in takes them)."""
+    boxes = np.array([(w.left, w.top, w.right, w.bottom) for w in words], dtype=np.float64).reshape(-1, 4)
+    return np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
+
+
+def _words_in(box: tuple[int, int, int, int], centres: np.ndarray) -> list[int]:
+    """Return the indexes of the words (by their :func:`_centres`) whose centre lies in ``box``."""
+    x0, y0, x1, y1 = box
+    x, y = centres[:, 0], centres[:, 1]
+    return np.flatnonzero((x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1)).tolist()
 
 
 def _doubtful(words: Sequence[OcrWord]) -> bool:
@@ -114,16 +122,19 @@ def _uncovered_glyph(gray: np.ndarray, box: tuple[int, int, int, int], words: Se
     short line the page read skipped: the "T" of a header "ST" / "T")."""
     x0, y0, x1, y1 = box
     ink = (gray[y0:y1, x0:x1] < INK_LEVEL).astype(np.uint8)
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h_min, m = MIN_GLYPH_H_IN * dpi, MARGIN_IN * dpi
-    for i in range(1, n):
-        bx, by, bw, bh, _area = (int(v) for v in stats[i])
-        if bh < h_min or bh > GLYPHS_IN * dpi:
-            continue
-        cx, cy = x0 + bx + bw / 2, y0 + by + bh / 2
-        if not any(w.left - m <= cx <= w.right + m and w.top - m <= cy <= w.bottom + m for w in words):
-            return True
-    return False
+    comp = stats[1:].astype(np.float64)
+    comp = comp[(comp[:, 3] >= h_min) & (comp[:, 3] <= GLYPHS_IN * dpi)]
+    if not len(comp):
+        return False
+    if not words:
+        return True
+    cx = (x0 + comp[:, 0] + comp[:, 2] / 2)[:, None]
+    cy = (y0 + comp[:, 1] + comp[:, 3] / 2)[:, None]
+    wb = np.array([(w.left, w.top, w.right, w.bottom) for w in words], dtype=np.float64)
+    covered = ((wb[:, 0] - m <= cx) & (cx <= wb[:, 2] + m) & (wb[:, 1] - m <= cy) & (cy <= wb[:, 3] + m)).any(axis=1)
+    return not bool(covered.all())
 
 
 def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence[OcrWord],
@@ -131,12 +142,13 @@ def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequenc
     """Return the cut-outs of cells that hold ink but no word, only garbage words, or a glyph
     that no word covers."""
     cuts: list[_Cut] = []
+    centres = _centres(words)
     for g in grids:
         for c in g.cells:
             box = _inner(c, dpi)
             if box is None:
                 continue
-            inside = _words_in(_pixels(c), words)
+            inside = _words_in(_pixels(c), centres)
             mine = [words[i] for i in inside]
             lost = bool(inside) and _uncovered_glyph(gray, box, mine, dpi)
             if inside and not lost and not _doubtful(mine):
