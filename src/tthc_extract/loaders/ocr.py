@@ -17,6 +17,7 @@ GIL); the ``ocr_workers`` setting caps them (settings.current: the settings the 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -176,6 +177,19 @@ def ocr_page(img: PageImage, source: str) -> PageResult:
     return result
 
 
+@contextlib.contextmanager
+def _opencv_threads(n: int) -> Iterator[None]:
+    """Run OpenCV on ``n`` threads meanwhile (process-wide, restored after): pages read in parallel
+    already keep the cores busy, and OpenCV's own pool on top of them cost 4.6 s of CPU instead of
+    1.8 s for the grids of the three sample scans."""
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(n)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(before)
+
+
 def _ocr_pages(images: Iterable[PageImage], source: str, n_pages: int) -> list[PageResult]:
     """OCR pages in parallel threads; return the results in page order.
 
@@ -189,7 +203,7 @@ def _ocr_pages(images: Iterable[PageImage], source: str, n_pages: int) -> list[P
     if n == 1:
         return [ocr_page(im, source) for im in images]
     done: list[PageResult] = []
-    with ThreadPoolExecutor(max_workers=n) as pool:
+    with _opencv_threads(1), ThreadPoolExecutor(max_workers=n) as pool:
         running: set[Future[PageResult]] = set()
         for im in images:
             if len(running) >= n:
