@@ -93,9 +93,13 @@ def _ink_box(gray: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> _C
     return _Cut(x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
 
 
-def _centres(words: Sequence[OcrWord]) -> np.ndarray:
-    """Return the centres of the words' boxes, one (x, y) row per word (as OcrWord.centred_in takes them)."""
-    boxes = np.array([(w.left, w.top, w.right, w.bottom) for w in words], dtype=np.float64).reshape(-1, 4)
+def _boxes(words: Sequence[OcrWord]) -> np.ndarray:
+    """Return the words' boxes, one (left, top, right, bottom) row per word, as floats."""
+    return np.array([(w.left, w.top, w.right, w.bottom) for w in words], dtype=np.float64).reshape(-1, 4)
+
+
+def _centres(boxes: np.ndarray) -> np.ndarray:
+    """Return the centres of :func:`_boxes`, one (x, y) row per word (as OcrWord.centred_in takes them)."""
     return np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
 
 
@@ -116,10 +120,10 @@ def _doubtful(words: Sequence[OcrWord]) -> bool:
     return sum(len(w.text) for w in words) <= SHORT_TEXT and min(w.conf for w in words) < SHORT_CONF
 
 
-def _uncovered_glyph(gray: np.ndarray, box: tuple[int, int, int, int], words: Sequence[OcrWord],
-                     dpi: float) -> bool:
-    """Return whether a cell holds a character-sized blob of ink that no word box covers (a
-    short line the page read skipped: the "T" of a header "ST" / "T")."""
+def _uncovered_glyph(gray: np.ndarray, box: tuple[int, int, int, int], wb: np.ndarray, dpi: float) -> bool:
+    """Return whether a cell holds a character-sized blob of ink that none of the word boxes
+    ``wb`` (:func:`_boxes` of its words) covers (a short line the page read skipped: the "T" of
+    a header "ST" / "T")."""
     x0, y0, x1, y1 = box
     ink = (gray[y0:y1, x0:x1] < INK_LEVEL).astype(np.uint8)
     _n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -128,11 +132,10 @@ def _uncovered_glyph(gray: np.ndarray, box: tuple[int, int, int, int], words: Se
     comp = comp[(comp[:, 3] >= h_min) & (comp[:, 3] <= GLYPHS_IN * dpi)]
     if not len(comp):
         return False
-    if not words:
+    if not len(wb):
         return True
     cx = (x0 + comp[:, 0] + comp[:, 2] / 2)[:, None]
     cy = (y0 + comp[:, 1] + comp[:, 3] / 2)[:, None]
-    wb = np.array([(w.left, w.top, w.right, w.bottom) for w in words], dtype=np.float64)
     covered = ((wb[:, 0] - m <= cx) & (cx <= wb[:, 2] + m) & (wb[:, 1] - m <= cy) & (cy <= wb[:, 3] + m)).any(axis=1)
     return not bool(covered.all())
 
@@ -142,7 +145,8 @@ def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequenc
     """Return the cut-outs of cells that hold ink but no word, only garbage words, or a glyph
     that no word covers."""
     cuts: list[_Cut] = []
-    centres = _centres(words)
+    boxes = _boxes(words)
+    centres = _centres(boxes)
     for g in grids:
         for c in g.cells:
             box = _inner(c, dpi)
@@ -150,7 +154,7 @@ def cells_to_reread(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequenc
                 continue
             inside = _words_in(_pixels(c), centres)
             mine = [words[i] for i in inside]
-            lost = bool(inside) and _uncovered_glyph(gray, box, mine, dpi)
+            lost = bool(inside) and _uncovered_glyph(gray, box, boxes[inside], dpi)
             if inside and not lost and not _doubtful(mine):
                 continue
             cut = _ink_box(gray, box, dpi)
@@ -237,8 +241,8 @@ def lost_text_cuts(gray: np.ndarray, grids: Sequence[PixelGrid], words: Sequence
     ink = (gray < INK_LEVEL).astype(np.uint8)
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h_min, h_max, m = MIN_GLYPH_H_IN * dpi, LOST_MAX_H_IN * dpi, MARGIN_IN * dpi
-    boxes = np.array([(w.left - m, w.top - m, w.right + m, w.bottom + m) for w in words]
-                     + [g.box for g in grids], dtype=float).reshape(-1, 4)
+    boxes = np.vstack([_boxes(words) + np.array([-m, -m, m, m]),
+                       np.array([g.box for g in grids], dtype=np.float64).reshape(-1, 4)])
     # a page holds thousands of glyphs and hundreds of words: test every centre against every box at once
     comp = stats[1:]
     sized = comp[(comp[:, 3] >= h_min) & (comp[:, 3] <= h_max)]

@@ -50,7 +50,6 @@ class Lexicon:
     noise: re.Pattern[str]  # tokens that are specks, not text
     noise_prefix: re.Pattern[str]  # specks stuck to the front of a word
     noise_suffix: re.Pattern[str]  # specks stuck to the end of a row number
-    max_words: int
     phrase_lengths: dict[str, tuple[int, ...]]  # folded first word -> word counts of its phrases (2+, longest first)
     phrase_max_conf: float
     word_max_conf: float
@@ -243,7 +242,6 @@ def lexicon() -> Lexicon:
         noise=re.compile(g["noise"]["pattern"]),
         noise_prefix=re.compile(g["noise"]["prefix"]),
         noise_suffix=re.compile(g["noise"].get("suffix", "(?!)")),
-        max_words=max((len(k.split()) for k in phrases), default=2),
         phrase_lengths=_phrase_lengths(phrases),
         phrase_max_conf=float(rep.get("phrase_max_conf", 1.01)),
         word_max_conf=float(rep.get("word_max_conf", 0.95)),
@@ -337,7 +335,7 @@ def _phrase_pass(words: list[OcrWord], lex: Lexicon) -> None:
         if not first.isalpha():  # no run from here has only letters in its cores
             continue
         for n in lex.phrase_lengths.get(fold(first), ()):
-            if n > min(lex.max_words, len(words) - i):
+            if n > len(words) - i:
                 continue
             run, run_parts = words[i:i + n], parts[i:i + n]
             cores = [c for _, c, _ in run_parts]

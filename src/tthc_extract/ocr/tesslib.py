@@ -116,8 +116,10 @@ def _library() -> ctypes.CDLL:
     return lib
 
 
+@functools.cache
 def available() -> str:
-    """Return why libtesseract cannot be used here ('' when it can)."""
+    """Return why libtesseract cannot be used here ('' when it can); asked once per process, as
+    :func:`_library` caches only a success and a failed load would otherwise be retried every page."""
     try:
         _library()
     except LibraryError as exc:
